@@ -1,0 +1,1 @@
+//! The embedded stack and the export commands behind the `octopus-export` binary.

@@ -1,0 +1,3 @@
+//! octopus-export CLI.
+
+fn main() {}

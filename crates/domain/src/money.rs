@@ -1,0 +1,47 @@
+//! Money is `rust_decimal::Decimal` everywhere and a decimal string on the wire.
+
+use std::str::FromStr as _;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// A wire amount that is not a decimal number.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field} is not a decimal amount: {value:?}")]
+pub struct MoneyError {
+    pub field: &'static str,
+    pub value: String,
+}
+
+/// Parses a decimal string from the wire; `field` names it in the error.
+pub fn parse_amount(field: &'static str, value: &str) -> Result<Decimal, MoneyError> {
+    Decimal::from_str(value.trim()).map_err(|_| MoneyError {
+        field,
+        value: value.to_owned(),
+    })
+}
+
+/// Rounds to the cent, half away from zero, and keeps exactly two decimals.
+pub fn round_cents(value: Decimal) -> Decimal {
+    let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
+    rounded.rescale(2);
+    rounded
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rounds_half_away_from_zero_to_two_decimals() {
+        assert_eq!(round_cents(Decimal::new(6305, 3)).to_string(), "6.31");
+        assert_eq!(round_cents(Decimal::new(-6305, 3)).to_string(), "-6.31");
+        assert_eq!(round_cents(Decimal::from(100)).to_string(), "100.00");
+    }
+
+    #[test]
+    fn rejects_text_that_is_not_a_number() {
+        let error = parse_amount("total_incl", "12,50").unwrap_err();
+        assert_eq!(error.to_string(), "total_incl is not a decimal amount: \"12,50\"");
+        assert_eq!(parse_amount("x", " 12.50 ").unwrap(), Decimal::new(1250, 2));
+    }
+}

@@ -1,0 +1,1 @@
+//! Octopus simulator (being built).

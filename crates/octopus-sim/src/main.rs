@@ -1,0 +1,3 @@
+//! octopus-sim binary.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! config-service library (being built).

@@ -1,0 +1,3 @@
+//! config-service binary.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! journal-mapper library (being built).

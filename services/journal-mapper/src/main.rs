@@ -1,0 +1,3 @@
+//! journal-mapper binary.
+
+fn main() {}

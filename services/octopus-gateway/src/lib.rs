@@ -1,0 +1,1 @@
+//! octopus-gateway library (being built).

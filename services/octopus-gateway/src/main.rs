@@ -1,0 +1,3 @@
+//! octopus-gateway binary.
+
+fn main() {}

@@ -1,0 +1,3 @@
+//! orchestrator binary.
+
+fn main() {}

@@ -1,0 +1,1 @@
+//! planmanager-reader library (being built).

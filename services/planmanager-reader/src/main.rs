@@ -1,0 +1,3 @@
+//! planmanager-reader binary.
+
+fn main() {}
