@@ -6,5 +6,5 @@ pub mod settings;
 pub mod shutdown;
 
 pub use grpc::{GrpcServer, KitError, channel};
-pub use settings::load_settings;
+pub use settings::{SettingsError, load_settings};
 pub use shutdown::shutdown_signal;
