@@ -1,1 +1,65 @@
-//! orchestrator library (being built).
+//! The export orchestrator: what PlanManager calls. It runs exports in order (journals, then
+//! customers, then invoices per journal in ascending number) and records every outcome in a
+//! durable ledger so that re-running an export books nothing twice.
+
+pub mod config;
+pub mod error;
+pub mod grpc;
+pub mod ledger;
+pub mod peers;
+pub mod report;
+pub mod run;
+
+use std::future::Future;
+use std::net::SocketAddr;
+
+use ox_kit::GrpcServer;
+use ox_proto::orchestrator::v1::export_orchestrator_server::ExportOrchestratorServer;
+
+pub use config::Settings;
+pub use error::OrchestratorError;
+
+/// The fully qualified gRPC service name, as health checks report it.
+pub const SERVICE_NAME: &str = "orchestrator.v1.ExportOrchestrator";
+
+/// A bound orchestrator, ready to serve.
+pub struct Application {
+    server: GrpcServer,
+    runner: run::Runner,
+    ledger: ledger::Ledger,
+}
+
+impl Application {
+    /// Opens the ledger, builds the peer clients and binds the listen address.
+    pub async fn build(settings: Settings) -> Result<Self, OrchestratorError> {
+        let ledger = ledger::Ledger::open(&settings.database_url).await?;
+        let peers = peers::PeerClients::new(&settings.peers)?;
+        let server = GrpcServer::bind(&settings.listen).await?;
+        Ok(Self {
+            server,
+            runner: run::Runner::new(peers, ledger.clone()),
+            ledger,
+        })
+    }
+
+    /// The address actually bound.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.server.local_addr()
+    }
+
+    /// Serves until `shutdown` resolves, then closes the ledger.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> Result<(), OrchestratorError> {
+        let service = ExportOrchestratorServer::new(grpc::OrchestratorGrpc::new(self.runner))
+            .max_decoding_message_size(16 * 1024 * 1024)
+            .max_encoding_message_size(256 * 1024 * 1024);
+        let outcome = self
+            .server
+            .run_until(SERVICE_NAME, tonic::service::Routes::new(service), shutdown)
+            .await;
+        self.ledger.close().await;
+        Ok(outcome?)
+    }
+}

@@ -1,3 +1,15 @@
-//! orchestrator binary.
+//! `orchestrator` binary: loads settings, starts telemetry, serves gRPC until SIGINT/SIGTERM.
 
-fn main() {}
+use anyhow::Context as _;
+use ox_orchestrator::{Application, Settings};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let telemetry = ox_telemetry::init("orchestrator", "info")?;
+    let settings = Settings::load().context("failed to load the orchestrator's settings")?;
+    let app = Application::build(settings).await?;
+    tracing::info!(grpc_addr = %app.local_addr(), "orchestrator started");
+    let outcome = app.run_until(ox_kit::shutdown_signal()).await;
+    telemetry.shutdown();
+    Ok(outcome?)
+}

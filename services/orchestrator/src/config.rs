@@ -1,0 +1,30 @@
+//! The orchestrator's settings: where it listens, its ledger database and its four peers.
+
+use serde::Deserialize;
+
+/// Settings of the orchestrator service.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    pub listen: String,
+    /// The ledger of runs and items (SQLite embedded; PostgreSQL in a later issue).
+    pub database_url: String,
+    pub peers: Peers,
+}
+
+/// Addresses of the services the orchestrator calls.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Peers {
+    pub config_service: String,
+    pub planmanager_reader: String,
+    pub journal_mapper: String,
+    pub octopus_gateway: String,
+}
+
+impl Settings {
+    /// Defaults from `config/default.toml`, then `ORCHESTRATOR_CONFIG`, then `ORCHESTRATOR__*`.
+    pub fn load() -> Result<Self, ox_kit::SettingsError> {
+        ox_kit::load_settings("ORCHESTRATOR", include_str!("../config/default.toml"))
+    }
+}

@@ -1,0 +1,189 @@
+//! The customer phase: the debtors of the selected invoices become Octopus relations. Unchanged
+//! ones (same payload hash as last sent to this dossier) cost no Octopus call.
+
+use std::collections::{BTreeMap, HashMap};
+
+use ox_proto::gateway::v1::{RelationRef, UpsertRelationRequest};
+use ox_proto::mapping::v1::{MapCustomersRequest, MappedCustomer};
+use ox_proto::planmanager::v1::{Customer, StreamCustomersRequest, stream_customers_response};
+
+use super::selection::Selection;
+use super::{CallTally, RunContext, Runner};
+use crate::error::OrchestratorError;
+use crate::ledger::RelationRecord;
+use crate::report::{ReportItem, RunReport, status};
+
+/// How many customers go to the mapper in one call.
+const MAP_BATCH: usize = 200;
+
+/// A debtor's standing after the customer phase.
+#[derive(Debug, Clone)]
+pub(crate) enum Debtor {
+    /// The relation exists in the dossier.
+    Ready {
+        relation: RelationRef,
+        vat_nr: String,
+        country: String,
+    },
+    /// The customer could not be exported; its invoices are blocked with this reason.
+    Failed(String),
+}
+
+fn customer_item(id: i64, status: &str, message: String) -> ReportItem {
+    ReportItem {
+        kind: "customer".into(),
+        id,
+        status: status.into(),
+        message,
+        ..ReportItem::default()
+    }
+}
+
+/// Exports the selection's debtors and returns each one's standing.
+pub(crate) async fn export(
+    runner: &Runner,
+    run: &RunContext,
+    selection: &Selection,
+    report: &mut RunReport,
+    calls: &mut CallTally,
+) -> Result<HashMap<i64, Debtor>, OrchestratorError> {
+    let mut debtors = HashMap::new();
+    let ids = selection.customer_ids();
+    if ids.is_empty() {
+        return Ok(debtors);
+    }
+    let mut reader = runner.peers.reader.clone();
+    let mut stream = reader
+        .stream_customers(StreamCustomersRequest { ids })
+        .await
+        .map_err(|status| OrchestratorError::peer("planmanager-reader", status))?
+        .into_inner();
+    let mut customers: Vec<Customer> = Vec::new();
+    while let Some(message) = stream
+        .message()
+        .await
+        .map_err(|status| OrchestratorError::peer("planmanager-reader", status))?
+    {
+        match message.item {
+            Some(stream_customers_response::Item::Customer(customer)) => customers.push(customer),
+            Some(stream_customers_response::Item::Problem(problem)) => {
+                debtors.insert(problem.id, Debtor::Failed(problem.message.clone()));
+                report
+                    .items
+                    .push(customer_item(problem.id, status::FAILED, problem.message));
+            }
+            None => {}
+        }
+    }
+
+    for batch in customers.chunks(MAP_BATCH) {
+        let mapped = runner
+            .peers
+            .mapper
+            .clone()
+            .map_customers(MapCustomersRequest {
+                profile: Some(run.profile.clone()),
+                customers: batch.to_vec(),
+            })
+            .await
+            .map_err(|status| OrchestratorError::peer("journal-mapper", status))?
+            .into_inner();
+        for customer in mapped.customers {
+            let (debtor, item) = export_one(runner, run, customer, calls).await?;
+            debtors.insert(item.id, debtor);
+            report.items.push(item);
+        }
+    }
+    Ok(debtors)
+}
+
+/// Sends one mapped customer unless the ledger shows the same payload already went out.
+async fn export_one(
+    runner: &Runner,
+    run: &RunContext,
+    mapped: MappedCustomer,
+    calls: &mut CallTally,
+) -> Result<(Debtor, ReportItem), OrchestratorError> {
+    let id = mapped.customer_id;
+    let Some(mut relation) = mapped.relation.filter(|_| mapped.error.is_empty()) else {
+        let message = if mapped.error.is_empty() {
+            format!("customer {id} could not be mapped to an Octopus relation")
+        } else {
+            mapped.error
+        };
+        let debtor = Debtor::Failed(message.clone());
+        return Ok((debtor, customer_item(id, status::FAILED, message)));
+    };
+    let dossier_id = run.profile.dossier_id;
+    let known = runner.ledger.relation(dossier_id, id).await?;
+    let vat_nr = relation.vat_nr.clone();
+    let country = relation.country.clone();
+
+    let (record, outcome, message) = match known {
+        Some(record) if record.payload_hash == mapped.payload_hash && record.relation_key > 0 => {
+            (record, status::UNCHANGED, String::new())
+        }
+        known => {
+            // A known key makes Octopus update that very relation instead of matching anew.
+            let mut reference = relation.id.unwrap_or_default();
+            if let Some(known) = &known {
+                reference.relation_key = known.relation_key;
+            }
+            relation.id = Some(reference);
+            let external_relation_id = reference.external_relation_id;
+            let answer = runner
+                .peers
+                .gateway
+                .clone()
+                .upsert_relation(UpsertRelationRequest {
+                    dossier: Some(run.dossier.clone()),
+                    relation: Some(relation),
+                })
+                .await;
+            let answer = match answer {
+                Ok(answer) => answer.into_inner(),
+                Err(error) => {
+                    let message = format!("Octopus did not accept customer {id}: {}", error.message());
+                    let debtor = Debtor::Failed(message.clone());
+                    return Ok((debtor, customer_item(id, status::FAILED, message)));
+                }
+            };
+            calls.add(&answer.calls);
+            let record = RelationRecord {
+                relation_key: answer.relation_key,
+                external_relation_id,
+                payload_hash: mapped.payload_hash.clone(),
+            };
+            runner
+                .ledger
+                .upsert_relation(dossier_id, id, &record, &run.run_id)
+                .await?;
+            let message = if answer.created {
+                "relation created in Octopus".to_owned()
+            } else {
+                "relation updated in Octopus".to_owned()
+            };
+            (record, status::EXPORTED, message)
+        }
+    };
+    let debtor = Debtor::Ready {
+        relation: RelationRef {
+            relation_key: record.relation_key,
+            external_relation_id: record.external_relation_id,
+        },
+        vat_nr,
+        country,
+    };
+    let item = ReportItem {
+        warnings: mapped.warnings,
+        octopus: BTreeMap::from([
+            ("relation_key".to_owned(), record.relation_key.to_string()),
+            (
+                "external_relation_id".to_owned(),
+                record.external_relation_id.to_string(),
+            ),
+        ]),
+        ..customer_item(id, outcome, message)
+    };
+    Ok((debtor, item))
+}

@@ -1,0 +1,329 @@
+//! The invoice phase: per PlanManager journal, in ascending number, each invoice is mapped and
+//! booked. A failed invoice blocks the later numbers of its journal (Octopus numbers without gaps);
+//! other journals carry on in parallel.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use prost::Message as _;
+use sha2::{Digest as _, Sha256};
+use tokio::task::JoinSet;
+
+use ox_proto::gateway::v1::{Booking, BookingOutcome, CreateBookingRequest, DossierSnapshot};
+use ox_proto::mapping::v1::{InvoiceToMap, MapInvoicesRequest, MappedInvoice};
+
+use super::customers::Debtor;
+use super::selection::{Entry, Selection};
+use super::{CallTally, RunContext, Runner};
+use crate::error::OrchestratorError;
+use crate::ledger::BookingRecord;
+use crate::report::{ReportItem, RunReport, status};
+
+/// How many invoices go to the mapper in one call.
+const MAP_BATCH: usize = 200;
+
+/// What one journal's task hands back.
+struct JournalOutcome {
+    items: Vec<ReportItem>,
+    calls: CallTally,
+    booked_ids: Vec<i64>,
+}
+
+/// Books every selected invoice; returns the ids Octopus now holds (booked or already booked).
+pub(crate) async fn book(
+    runner: &Runner,
+    run: &RunContext,
+    snapshot: &DossierSnapshot,
+    selection: Selection,
+    debtors: &HashMap<i64, Debtor>,
+    report: &mut RunReport,
+    calls: &mut CallTally,
+) -> Result<Vec<i64>, OrchestratorError> {
+    let mut journals: BTreeMap<String, Vec<Entry>> = BTreeMap::new();
+    for entry in selection.entries {
+        journals
+            .entry(entry.journal_code().to_owned())
+            .or_default()
+            .push(entry);
+    }
+    let debtors = Arc::new(debtors.clone());
+    let snapshot = Arc::new(snapshot.clone());
+    let mut tasks = JoinSet::new();
+    for (code, entries) in journals {
+        let runner = runner.clone();
+        let run = run.clone();
+        let debtors = Arc::clone(&debtors);
+        let snapshot = Arc::clone(&snapshot);
+        tasks.spawn(async move {
+            let outcome = book_journal(&runner, &run, &snapshot, &debtors, entries).await;
+            (code, outcome)
+        });
+    }
+    let mut outcomes = BTreeMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (code, outcome) = joined
+            .map_err(|error| OrchestratorError::Corrupt(format!("journal task failed: {error}")))?;
+        outcomes.insert(code, outcome?);
+    }
+    let mut booked_ids = Vec::new();
+    // Report journals in code order whatever order the tasks finished in.
+    for (_, outcome) in outcomes {
+        report.items.extend(outcome.items);
+        calls.merge(outcome.calls);
+        booked_ids.extend(outcome.booked_ids);
+    }
+    Ok(booked_ids)
+}
+
+fn invoice_item(entry: &Entry, status: &str, message: String) -> ReportItem {
+    ReportItem {
+        kind: "invoice".into(),
+        id: entry.id(),
+        journal: entry.journal_code().to_owned(),
+        number: entry.number(),
+        status: status.into(),
+        message,
+        ..ReportItem::default()
+    }
+}
+
+fn booking_octopus(record: &BookingRecord) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("bookyear_id".to_owned(), record.bookyear_id.to_string()),
+        ("journal_key".to_owned(), record.journal_key.clone()),
+        (
+            "document_sequence_nr".to_owned(),
+            record.document_sequence_nr.to_string(),
+        ),
+        (
+            "bookyear_period_nr".to_owned(),
+            record.bookyear_period_nr.to_string(),
+        ),
+        ("amount".to_owned(), record.amount.clone()),
+    ])
+}
+
+fn payload_hash(booking: &Booking) -> String {
+    let digest = Sha256::digest(booking.encode_to_vec());
+    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+}
+
+/// Maps the journal's invoices whose debtor is ready, in batches.
+async fn map_journal(
+    runner: &Runner,
+    run: &RunContext,
+    snapshot: &DossierSnapshot,
+    debtors: &HashMap<i64, Debtor>,
+    entries: &[Entry],
+) -> Result<HashMap<i64, MappedInvoice>, OrchestratorError> {
+    let to_map: Vec<InvoiceToMap> = entries
+        .iter()
+        .filter_map(|entry| match entry {
+            Entry::Invoice(invoice) => match debtors.get(&invoice.customer_id) {
+                Some(Debtor::Ready {
+                    relation,
+                    vat_nr,
+                    country,
+                }) => Some(InvoiceToMap {
+                    invoice: Some((**invoice).clone()),
+                    relation: Some(*relation),
+                    customer_vat_nr: vat_nr.clone(),
+                    customer_country: country.clone(),
+                }),
+                _ => None,
+            },
+            Entry::Problem(_) => None,
+        })
+        .collect();
+    let mut mapped = HashMap::new();
+    for batch in to_map.chunks(MAP_BATCH) {
+        let answer = runner
+            .peers
+            .mapper
+            .clone()
+            .map_invoices(MapInvoicesRequest {
+                profile: Some(run.profile.clone()),
+                snapshot: Some(snapshot.clone()),
+                invoices: batch.to_vec(),
+            })
+            .await
+            .map_err(|status| OrchestratorError::peer("journal-mapper", status))?
+            .into_inner();
+        mapped.extend(answer.invoices.into_iter().map(|m| (m.invoice_id, m)));
+    }
+    Ok(mapped)
+}
+
+/// Books one journal's invoices strictly in ascending number.
+async fn book_journal(
+    runner: &Runner,
+    run: &RunContext,
+    snapshot: &DossierSnapshot,
+    debtors: &HashMap<i64, Debtor>,
+    entries: Vec<Entry>,
+) -> Result<JournalOutcome, OrchestratorError> {
+    let mut outcome = JournalOutcome {
+        items: Vec::with_capacity(entries.len()),
+        calls: CallTally::default(),
+        booked_ids: Vec::new(),
+    };
+    let dossier_id = run.profile.dossier_id;
+    let mut mapped = map_journal(runner, run, snapshot, debtors, &entries).await?;
+    // Set once an invoice is not booked: every later number of this journal must wait for it.
+    let mut waiting_for: Option<i64> = None;
+
+    for entry in &entries {
+        if let Some(record) = runner.ledger.booked(dossier_id, entry.id()).await? {
+            let mut item = invoice_item(
+                entry,
+                status::ALREADY_BOOKED,
+                "already in Octopus according to the ledger; nothing sent".into(),
+            );
+            item.octopus = booking_octopus(&record);
+            outcome.items.push(item);
+            outcome.booked_ids.push(entry.id());
+            continue;
+        }
+        if let Some(number) = waiting_for {
+            outcome.items.push(invoice_item(
+                entry,
+                status::BLOCKED,
+                format!("waiting for invoice {number} of journal {}", entry.journal_code()),
+            ));
+            continue;
+        }
+        let invoice = match entry {
+            Entry::Problem(problem) => {
+                outcome
+                    .items
+                    .push(invoice_item(entry, status::FAILED, problem.message.clone()));
+                waiting_for = Some(entry.number());
+                continue;
+            }
+            Entry::Invoice(invoice) => invoice,
+        };
+        match debtors.get(&invoice.customer_id) {
+            Some(Debtor::Ready { .. }) => {}
+            Some(Debtor::Failed(reason)) => {
+                outcome.items.push(invoice_item(
+                    entry,
+                    status::BLOCKED,
+                    format!("blocked by customer {}: {reason}", invoice.customer_id),
+                ));
+                waiting_for = Some(entry.number());
+                continue;
+            }
+            None => {
+                outcome.items.push(invoice_item(
+                    entry,
+                    status::BLOCKED,
+                    format!("blocked by customer {}: it was not exported", invoice.customer_id),
+                ));
+                waiting_for = Some(entry.number());
+                continue;
+            }
+        }
+        let Some(mapped) = mapped.remove(&invoice.id) else {
+            return Err(OrchestratorError::Corrupt(format!(
+                "the mapper returned nothing for invoice {}",
+                invoice.id
+            )));
+        };
+        let Some(booking) = mapped.booking.filter(|_| mapped.error.is_empty()) else {
+            let mut item = invoice_item(entry, status::FAILED, mapped.error);
+            item.warnings = mapped.warnings;
+            outcome.items.push(item);
+            waiting_for = Some(entry.number());
+            continue;
+        };
+        let item = send(runner, run, entry, booking, mapped.warnings, &mut outcome).await?;
+        if item.status != status::BOOKED && item.status != status::ALREADY_BOOKED {
+            waiting_for = Some(entry.number());
+        }
+        outcome.items.push(item);
+    }
+    Ok(outcome)
+}
+
+/// Records the intent, sends the booking and records what Octopus now holds.
+async fn send(
+    runner: &Runner,
+    run: &RunContext,
+    entry: &Entry,
+    booking: Booking,
+    warnings: Vec<String>,
+    outcome: &mut JournalOutcome,
+) -> Result<ReportItem, OrchestratorError> {
+    let dossier_id = run.profile.dossier_id;
+    let record = BookingRecord {
+        invoice_id: entry.id(),
+        bookyear_id: booking.bookyear_id,
+        journal_key: booking.journal_key.clone(),
+        document_sequence_nr: booking.document_sequence_nr,
+        bookyear_period_nr: booking.bookyear_period_nr,
+        amount: booking.amount.clone(),
+        payload_hash: payload_hash(&booking),
+    };
+    runner
+        .ledger
+        .record_intent(dossier_id, &record, &run.run_id)
+        .await?;
+    let answer = runner
+        .peers
+        .gateway
+        .clone()
+        .create_booking(CreateBookingRequest {
+            dossier: Some(run.dossier.clone()),
+            booking: Some(booking),
+        })
+        .await;
+    let mut item = match answer {
+        Err(error) => invoice_item(
+            entry,
+            status::FAILED,
+            format!("the Octopus gateway could not send it: {}", error.message()),
+        ),
+        Ok(answer) => {
+            let answer = answer.into_inner();
+            outcome.calls.add(&answer.calls);
+            match BookingOutcome::try_from(answer.outcome) {
+                Ok(BookingOutcome::Booked) | Ok(BookingOutcome::AlreadyBooked) => {
+                    runner
+                        .ledger
+                        .record_booked(dossier_id, &record, &run.run_id)
+                        .await?;
+                    outcome.booked_ids.push(entry.id());
+                    let (status, message) = if answer.outcome == BookingOutcome::Booked as i32 {
+                        (status::BOOKED, String::new())
+                    } else {
+                        (
+                            status::ALREADY_BOOKED,
+                            "Octopus already holds this booking; nothing new was stored".to_owned(),
+                        )
+                    };
+                    let mut item = invoice_item(entry, status, message);
+                    item.octopus = booking_octopus(&record);
+                    item
+                }
+                Ok(BookingOutcome::Deferred) => invoice_item(
+                    entry,
+                    status::DEFERRED,
+                    format!(
+                        "deferred: Octopus's daily cap is reached; resumes after {}",
+                        answer.deferred_until
+                    ),
+                ),
+                _ => {
+                    let code = if answer.octopus_error_code != 0 {
+                        format!(" (Octopus error {})", answer.octopus_error_code)
+                    } else {
+                        String::new()
+                    };
+                    invoice_item(entry, status::FAILED, format!("{}{code}", answer.message))
+                }
+            }
+        }
+    };
+    item.warnings = warnings;
+    Ok(item)
+}
