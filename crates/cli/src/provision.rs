@@ -47,6 +47,8 @@ struct JournalPlan {
 pub struct Provisioned {
     /// Final invoices per location, for progress display.
     pub invoices_per_location: BTreeMap<String, usize>,
+    /// PlanManager journal code → Octopus journal key, as provisioned.
+    pub journal_keys: BTreeMap<String, String>,
 }
 
 /// Upserts the demo tenant and, when the simulator has no demo dossier yet, creates it.
@@ -216,6 +218,10 @@ pub async fn provision(stack: &EmbeddedStack) -> anyhow::Result<Provisioned> {
         .context("cannot store the demo credentials")?;
     Ok(Provisioned {
         invoices_per_location,
+        journal_keys: plans
+            .iter()
+            .map(|plan| (plan.code.clone(), plan.octopus_key.clone()))
+            .collect(),
     })
 }
 

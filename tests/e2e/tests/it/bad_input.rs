@@ -1,0 +1,77 @@
+//! Bad input ends as per-item outcomes a bookkeeper understands, never as a crash.
+
+use sqlx::Row as _;
+
+use octopus_export::provision::DEMO_DOSSIER;
+
+use crate::helpers::{self, TestDir};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_journal_rejects_the_run_and_sends_nothing() {
+    let dir = TestDir::new("unknown-journal");
+    let (stack, _) = helpers::start(&dir, 40).await;
+    let report = helpers::export(&stack, &["700", "NOPE"]).await;
+    assert_eq!(report.status, "rejected");
+    let journal = report.items.iter().find(|i| i.kind == "journal").unwrap();
+    assert_eq!(journal.journal, "NOPE");
+    assert!(journal.message.contains("does not exist"), "{}", journal.message);
+    assert!(!report.octopus_calls.contains_key("POST /dossiers/{dossierId}/buysellbookings"));
+    assert!(stack.sim.dump(DEMO_DOSSIER)["buySellBookings"].as_array().unwrap().is_empty());
+    stack.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_nameless_or_missing_customer_blocks_its_invoices_and_the_later_numbers() {
+    let dir = TestDir::new("bad-customers");
+    let (stack, _) = helpers::start(&dir, 80).await;
+    let pool = helpers::planmanager(&dir).await;
+    // Two debtors of journal 700: the first loses its name, the second disappears.
+    let rows = sqlx::query(
+        "SELECT i.customer_id, MIN(i.number) AS first FROM invoices i JOIN journals j ON j.id = i.journal_id
+         WHERE j.code = '700' AND i.status = 'final' GROUP BY i.customer_id ORDER BY first LIMIT 2",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let nameless: i64 = rows[0].get(0);
+    let nameless_first: i64 = rows[0].get(1);
+    let missing: i64 = rows[1].get(0);
+    sqlx::query("UPDATE customers SET name = '', first_name = '' WHERE id = ?")
+        .bind(nameless)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM customers WHERE id = ?")
+        .bind(missing)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let report = helpers::export(&stack, &[]).await;
+    assert_eq!(report.status, "completed_with_errors");
+    let customer = |id: i64| report.items.iter().find(|i| i.kind == "customer" && i.id == id).unwrap();
+    assert_eq!(customer(nameless).status, "failed");
+    assert!(customer(nameless).message.contains("name"), "{}", customer(nameless).message);
+    assert_eq!(customer(missing).status, "failed");
+    assert!(customer(missing).message.contains("does not exist"), "{}", customer(missing).message);
+
+    let invoices_700: Vec<_> = report
+        .items
+        .iter()
+        .filter(|i| i.kind == "invoice" && i.journal == "700")
+        .collect();
+    let first_blocked = invoices_700.iter().find(|i| i.number == nameless_first).unwrap();
+    assert_eq!(first_blocked.status, "blocked");
+    assert!(first_blocked.message.contains(&format!("customer {nameless}")), "{}", first_blocked.message);
+    // Octopus numbers without gaps: everything after the first blocked number waits.
+    for item in invoices_700.iter().filter(|i| i.number > nameless_first) {
+        assert_eq!(item.status, "blocked", "{} {}", item.number, item.message);
+    }
+    for item in invoices_700.iter().filter(|i| i.number < nameless_first) {
+        assert_eq!(item.status, "booked", "{} {}", item.number, item.message);
+    }
+    // Other journals carry on.
+    assert!(report.items.iter().any(|i| i.kind == "invoice" && i.journal != "700" && i.status == "booked"));
+    stack.stop().await.unwrap();
+}
