@@ -84,7 +84,7 @@ impl EmbeddedStack {
         let config = ox_config_service::Application::build(ox_config_service::Settings {
             listen: "127.0.0.1:0".into(),
             database_url: sqlite_url(&data_dir.join("config.sqlite")),
-            master_key: Some(master_key),
+            master_key: Some(ox_config_service::Secret::new(master_key)),
             master_key_file: None,
             master_key_id: "demo-k1".into(),
         })
