@@ -1,3 +1,25 @@
-//! octopus-gateway binary.
+//! octopus-gateway binary: loads settings, starts telemetry, serves gRPC until SIGINT/SIGTERM.
 
-fn main() {}
+use anyhow::Context as _;
+use ox_octopus_gateway::{Application, Settings};
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let guard = ox_telemetry::init("octopus-gateway", "info")?;
+    let outcome = run().await;
+    if let Err(error) = &outcome {
+        tracing::error!(error = %format!("{error:#}"), "octopus-gateway stopped with an error");
+    }
+    guard.shutdown();
+    outcome
+}
+
+async fn run() -> anyhow::Result<()> {
+    let settings = Settings::load().context("failed to load the octopus-gateway settings")?;
+    let app = Application::build(settings)
+        .await
+        .context("failed to start the octopus-gateway")?;
+    tracing::info!(grpc_addr = %app.local_addr(), "octopus-gateway started");
+    app.run_until(ox_kit::shutdown_signal()).await?;
+    Ok(())
+}
