@@ -1,0 +1,10 @@
+//! Integration tests of the Octopus simulator over real HTTP on 127.0.0.1.
+
+// Helpers outside #[test] functions panic on setup failures too, like the tests themselves.
+#![allow(clippy::unwrap_used)]
+
+mod auth;
+mod bookings;
+mod helpers;
+mod misc;
+mod relations;
