@@ -170,10 +170,11 @@ pub async fn provision(stack: &EmbeddedStack) -> anyhow::Result<Provisioned> {
             }
         }
         stack.sim.add_dossier(setup);
-        stack
-            .sim
-            .add_user(DEMO_USER, DEMO_PASSWORD, DEMO_SOFTWARE_HOUSE, &[DEMO_DOSSIER]);
     }
+    // Users are not part of the saved simulator state, so the demo user is added every time.
+    stack
+        .sim
+        .add_user(DEMO_USER, DEMO_PASSWORD, DEMO_SOFTWARE_HOUSE, &[DEMO_DOSSIER]);
 
     let tenant = Tenant {
         tenant_id: DEMO_TENANT.into(),

@@ -27,6 +27,26 @@ pub fn round_cents(value: Decimal) -> Decimal {
     rounded
 }
 
+/// Formats an amount for the wire: rounded to the cent, exactly two decimals (`"36.30"`).
+pub fn format_cents(value: Decimal) -> String {
+    round_cents(value).to_string()
+}
+
+/// Formats a difference with an explicit sign and two decimals (`"+0.01"`, `"-0.02"`, `"0.00"`).
+pub fn format_signed_cents(value: Decimal) -> String {
+    let rounded = round_cents(value);
+    if rounded > Decimal::ZERO {
+        format!("+{rounded}")
+    } else {
+        rounded.to_string()
+    }
+}
+
+/// Formats a percentage without trailing zeros (`"21.00"` → `"21"`, `"5.50"` → `"5.5"`).
+pub fn format_percent(value: Decimal) -> String {
+    value.normalize().to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -41,7 +61,20 @@ mod tests {
     #[test]
     fn rejects_text_that_is_not_a_number() {
         let error = parse_amount("total_incl", "12,50").unwrap_err();
-        assert_eq!(error.to_string(), "total_incl is not a decimal amount: \"12,50\"");
+        assert_eq!(
+            error.to_string(),
+            "total_incl is not a decimal amount: \"12,50\""
+        );
         assert_eq!(parse_amount("x", " 12.50 ").unwrap(), Decimal::new(1250, 2));
+    }
+
+    #[test]
+    fn formats_cents_signs_and_percentages() {
+        assert_eq!(format_cents(Decimal::new(363, 1)), "36.30");
+        assert_eq!(format_signed_cents(Decimal::new(1, 2)), "+0.01");
+        assert_eq!(format_signed_cents(Decimal::new(-2, 2)), "-0.02");
+        assert_eq!(format_signed_cents(Decimal::ZERO), "0.00");
+        assert_eq!(format_percent(Decimal::new(2100, 2)), "21");
+        assert_eq!(format_percent(Decimal::new(550, 2)), "5.5");
     }
 }

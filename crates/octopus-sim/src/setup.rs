@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
 /// A dossier to create in the simulator with [`crate::SimState::add_dossier`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct DossierSetup {
     /// Octopus dossier id (`dossierKey.id`).
     pub id: i32,
@@ -22,7 +22,7 @@ pub struct DossierSetup {
 }
 
 /// One bookyear (`BookyearServiceData`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct BookyearSetup {
     /// `bookyearKey.id`: a small internal integer, not the calendar year.
     pub id: i32,
@@ -39,7 +39,7 @@ pub struct BookyearSetup {
 }
 
 /// One period of a bookyear (`{bookyearPeriod, startDate, endDate}`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct PeriodSetup {
     /// `bookyearPeriod`, e.g. 202403.
     pub nr: i32,
@@ -50,7 +50,7 @@ pub struct PeriodSetup {
 }
 
 /// One journal of one bookyear (`JournalServiceData`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct JournalSetup {
     /// The bookyear this journal belongs to.
     pub bookyear_id: i32,
@@ -71,7 +71,7 @@ pub struct JournalSetup {
 }
 
 /// One VAT code (`VatCodeServiceData`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct VatCodeSetup {
     /// `code`, the key used as `vatCodeKey` in booking lines.
     pub code: String,
@@ -84,7 +84,7 @@ pub struct VatCodeSetup {
 }
 
 /// One general-ledger account of one bookyear (`AccountServiceData`).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct AccountSetup {
     /// The bookyear this account belongs to.
     pub bookyear_id: i32,

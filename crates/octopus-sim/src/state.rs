@@ -42,6 +42,9 @@ pub enum SimError {
         /// Journal key.
         key: String,
     },
+    /// A saved state that cannot be read back.
+    #[error("unreadable simulator state: {0}")]
+    InvalidState(String),
     /// The relation JSON is not a `RelationServiceData`.
     #[error("invalid relation: {0}")]
     InvalidRelation(String),
@@ -152,6 +155,37 @@ impl SimState {
                 serde_json::json!({"dossierId": dossier_id, "relations": [], "buySellBookings": [],
                                "journals": [], "attachments": []})
             })
+    }
+
+    /// Whether a dossier with this id exists.
+    pub fn has_dossier(&self, dossier_id: i32) -> bool {
+        self.lock().dossiers.contains_key(&dossier_id)
+    }
+
+    /// How many buy/sell bookings a dossier holds (0 for an unknown dossier).
+    pub fn bookings_count(&self, dossier_id: i32) -> usize {
+        self.lock()
+            .dossiers
+            .get(&dossier_id)
+            .map_or(0, |dossier| dossier.bookings.len())
+    }
+
+    /// Serialises every dossier (reference data, relations, bookings) so the simulated Octopus
+    /// can outlive the process, as the real one does. Users, tokens, counters and faults are
+    /// not kept: whoever restores the state adds its users again.
+    pub fn save_json(&self) -> String {
+        let inner = self.lock();
+        serde_json::to_string(&inner.dossiers)
+            .expect("dossiers hold only strings, numbers, dates and decimals, which always serialise")
+    }
+
+    /// A simulator holding the dossiers saved by [`SimState::save_json`].
+    pub fn restore_json(text: &str) -> Result<Self, SimError> {
+        let dossiers: BTreeMap<i32, Dossier> = serde_json::from_str(text)
+            .map_err(|error| SimError::InvalidState(error.to_string()))?;
+        let state = Self::new();
+        state.lock().dossiers = dossiers;
+        Ok(state)
     }
 
     /// Returns how often each endpoint was called, keyed like `"POST /dossiers/{dossierId}/buysellbookings"`.

@@ -13,14 +13,14 @@ use crate::wire::{
 };
 
 /// A stored relation and when it last changed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct StoredRelation {
     pub(crate) data: RelationData,
     pub(crate) modified_at: DateTime<Utc>,
 }
 
 /// A stored buy/sell booking and when it last changed.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct StoredBooking {
     pub(crate) bookyear_id: i32,
     pub(crate) journal_key: String,
@@ -30,7 +30,7 @@ pub(crate) struct StoredBooking {
 }
 
 /// An attachment received with a booking (content is not kept, only its size).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct StoredAttachment {
     pub(crate) bookyear_id: i32,
     pub(crate) journal_key: String,
@@ -40,7 +40,7 @@ pub(crate) struct StoredAttachment {
 }
 
 /// Everything the simulator knows about one dossier.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Dossier {
     pub(crate) id: i32,
     pub(crate) name: String,

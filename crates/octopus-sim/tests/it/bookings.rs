@@ -355,3 +355,18 @@ async fn modified_is_404_when_empty_and_lists_new_bookings() {
         StatusCode::BAD_REQUEST
     );
 }
+
+#[tokio::test]
+async fn a_saved_state_restores_relations_bookings_and_journal_counters() {
+    let (sim, token) = ready().await;
+    let response = sim.post_booking_raw(&token, booking_json(1)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let dossier_id = sim.creds.dossier_id;
+    let before = sim.state.dump(dossier_id);
+
+    let restored = octopus_sim::SimState::restore_json(&sim.state.save_json()).unwrap();
+    assert!(restored.has_dossier(dossier_id));
+    assert_eq!(restored.bookings_count(dossier_id), 1);
+    assert_eq!(restored.dump(dossier_id), before);
+    assert!(octopus_sim::SimState::restore_json("{not json").is_err());
+}
