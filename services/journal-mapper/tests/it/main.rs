@@ -1,0 +1,12 @@
+//! Integration tests of the journal mapper: the field cases against the pure domain API, and the
+//! gRPC service over a real socket.
+
+// Test code: a failed unwrap is a failed test (clippy's allow-unwrap-in-tests skips helpers).
+#![allow(clippy::unwrap_used)]
+
+mod field_cases_customers;
+mod field_cases_invoices;
+mod field_cases_journals;
+mod field_cases_rounding;
+mod grpc;
+mod helpers;
