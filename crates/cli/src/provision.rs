@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use anyhow::Context as _;
 use chrono::{Datelike as _, NaiveDate};
 
-use octopus_sim::{AccountSetup, BookyearSetup, DossierSetup, JournalSetup, SimState};
+use octopus_sim::{AccountSetup, BookyearSetup, DossierSetup, JournalSetup};
 use ox_proto::config::v1::config_service_client::ConfigServiceClient;
 use ox_proto::config::v1::{
     JournalOverride, LocationDossier, RoundingPolicy, SetCredentialsRequest, Tenant,
