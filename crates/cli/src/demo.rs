@@ -32,7 +32,10 @@ pub struct DemoOptions {
 /// Seeds PlanManager if needed, restores the simulated Octopus, starts and provisions the stack.
 pub async fn prepare(options: &DemoOptions) -> anyhow::Result<(EmbeddedStack, Provisioned)> {
     std::fs::create_dir_all(&options.data_dir).with_context(|| {
-        format!("cannot create the data directory {}", options.data_dir.display())
+        format!(
+            "cannot create the data directory {}",
+            options.data_dir.display()
+        )
     })?;
     if options.planmanager_url.is_none() {
         let path = options.data_dir.join("planmanager.sqlite");

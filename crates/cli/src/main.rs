@@ -12,7 +12,10 @@ use octopus_export::{run_cmd, summary};
 use ox_proto::orchestrator::v1::{ExportWhat, StartExportRequest};
 
 #[derive(Parser)]
-#[command(name = "octopus-export", about = "Exports PlanManager customers and invoices to Octopus")]
+#[command(
+    name = "octopus-export",
+    about = "Exports PlanManager customers and invoices to Octopus"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

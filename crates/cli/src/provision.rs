@@ -53,7 +53,8 @@ pub struct Provisioned {
 
 /// Upserts the demo tenant and, when the simulator has no demo dossier yet, creates it.
 pub async fn provision(stack: &EmbeddedStack) -> anyhow::Result<Provisioned> {
-    let mut reader = PlanManagerReaderClient::new(ox_kit::channel(&stack.addresses.planmanager_reader)?);
+    let mut reader =
+        PlanManagerReaderClient::new(ox_kit::channel(&stack.addresses.planmanager_reader)?);
     let locations = reader
         .list_locations(ListLocationsRequest {})
         .await
@@ -172,9 +173,12 @@ pub async fn provision(stack: &EmbeddedStack) -> anyhow::Result<Provisioned> {
         stack.sim.add_dossier(setup);
     }
     // Users are not part of the saved simulator state, so the demo user is added every time.
-    stack
-        .sim
-        .add_user(DEMO_USER, DEMO_PASSWORD, DEMO_SOFTWARE_HOUSE, &[DEMO_DOSSIER]);
+    stack.sim.add_user(
+        DEMO_USER,
+        DEMO_PASSWORD,
+        DEMO_SOFTWARE_HOUSE,
+        &[DEMO_DOSSIER],
+    );
 
     let tenant = Tenant {
         tenant_id: DEMO_TENANT.into(),

@@ -12,7 +12,8 @@ pub async fn start_export(
     request: StartExportRequest,
 ) -> anyhow::Result<RunReport> {
     let channel = ox_kit::channel(orchestrator)?;
-    let mut client = ExportOrchestratorClient::new(channel).max_decoding_message_size(256 * 1024 * 1024);
+    let mut client =
+        ExportOrchestratorClient::new(channel).max_decoding_message_size(256 * 1024 * 1024);
     let response = client
         .start_export(request)
         .await

@@ -48,13 +48,11 @@ fn sqlite_url(path: &Path) -> String {
     format!("sqlite://{}?mode=rwc", path.display())
 }
 
-/// A future that resolves when the stop flag is raised.
-fn stopped(mut rx: watch::Receiver<bool>) -> impl Future<Output = ()> + Send + 'static {
-    async move {
-        while !*rx.borrow_and_update() {
-            if rx.changed().await.is_err() {
-                return;
-            }
+/// Resolves when the stop flag is raised (or its sender is gone).
+async fn stopped(mut rx: watch::Receiver<bool>) {
+    while !*rx.borrow_and_update() {
+        if rx.changed().await.is_err() {
+            return;
         }
     }
 }
@@ -63,7 +61,10 @@ impl EmbeddedStack {
     /// Starts the simulator (with `sim` as its state) and the five services on loopback ports.
     pub async fn start(options: &StackOptions, sim: SimState) -> anyhow::Result<Self> {
         std::fs::create_dir_all(&options.data_dir).with_context(|| {
-            format!("cannot create the data directory {}", options.data_dir.display())
+            format!(
+                "cannot create the data directory {}",
+                options.data_dir.display()
+            )
         })?;
         let data_dir = options.data_dir.clone();
         let planmanager_url = options

@@ -8,7 +8,10 @@ use ox_orchestrator::report::RunReport;
 pub fn human(report: &RunReport) -> String {
     let mut out = String::new();
     let calls: u32 = report.octopus_calls.values().sum();
-    out.push_str(&format!("Export run {}: {}\n", report.run_id, report.status));
+    out.push_str(&format!(
+        "Export run {}: {}\n",
+        report.run_id, report.status
+    ));
     out.push_str(&format!(
         "  customers: {} exported, {} unchanged, {} failed\n",
         report.customers.exported, report.customers.unchanged, report.customers.failed
@@ -33,11 +36,16 @@ pub fn human(report: &RunReport) -> String {
         out.push_str(&format!("  - {what}: {} — {}\n", item.status, item.message));
     }
     if problems.len() > 20 {
-        out.push_str(&format!("  … and {} more; see --json\n", problems.len() - 20));
+        out.push_str(&format!(
+            "  … and {} more; see --json\n",
+            problems.len() - 20
+        ));
     }
     let warnings: usize = report.items.iter().map(|item| item.warnings.len()).sum();
     if warnings > 0 {
-        out.push_str(&format!("  warnings: {warnings} (e.g. rounding differences); see --json\n"));
+        out.push_str(&format!(
+            "  warnings: {warnings} (e.g. rounding differences); see --json\n"
+        ));
     }
     out
 }
@@ -50,7 +58,11 @@ pub fn progress(done: u64, total: u64) {
     }
     let width = 40;
     let filled = (done.min(total) * width / total) as usize;
-    let bar = format!("{}{}", "#".repeat(filled), ".".repeat(width as usize - filled));
+    let bar = format!(
+        "{}{}",
+        "#".repeat(filled),
+        ".".repeat(width as usize - filled)
+    );
     // A failed progress write must never fail the export.
     let _ = write!(stderr, "\r[{bar}] {done}/{total} invoices sent to Octopus");
     let _ = stderr.flush();

@@ -34,10 +34,12 @@ pub struct GrpcServer {
 impl GrpcServer {
     /// Binds `addr` (use port 0 in tests and the embedded demo).
     pub async fn bind(addr: &str) -> Result<Self, KitError> {
-        let listener = TcpListener::bind(addr).await.map_err(|source| KitError::Bind {
-            addr: addr.to_owned(),
-            source,
-        })?;
+        let listener = TcpListener::bind(addr)
+            .await
+            .map_err(|source| KitError::Bind {
+                addr: addr.to_owned(),
+                source,
+            })?;
         Ok(Self { listener })
     }
 
@@ -61,7 +63,9 @@ impl GrpcServer {
         reporter
             .set_service_status(service_name, ServingStatus::Serving)
             .await;
-        reporter.set_service_status("", ServingStatus::Serving).await;
+        reporter
+            .set_service_status("", ServingStatus::Serving)
+            .await;
         let reflection = tonic_reflection::server::Builder::configure()
             .register_encoded_file_descriptor_set(ox_proto::FILE_DESCRIPTOR_SET)
             .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)

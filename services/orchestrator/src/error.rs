@@ -11,7 +11,11 @@ pub enum OrchestratorError {
     RunNotFound(String),
     /// A peer answered with an error; `service` names it for the operator.
     #[error("{service}: {status}")]
-    Peer { service: &'static str, status: String, code: tonic::Code },
+    Peer {
+        service: &'static str,
+        status: String,
+        code: tonic::Code,
+    },
     #[error(transparent)]
     Kit(#[from] ox_kit::KitError),
     #[error("ledger database: {0}")]

@@ -52,7 +52,11 @@ impl Ledger {
             .journal_mode(SqliteJournalMode::Wal)
             .busy_timeout(std::time::Duration::from_secs(10));
         // Every connection to `sqlite::memory:` is its own database, so tests get exactly one.
-        let max_connections = if database_url.contains(":memory:") { 1 } else { 4 };
+        let max_connections = if database_url.contains(":memory:") {
+            1
+        } else {
+            4
+        };
         let pool = SqlitePoolOptions::new()
             .max_connections(max_connections)
             .connect_with(options)
@@ -92,13 +96,15 @@ impl Ledger {
         status: &str,
         report_json: &str,
     ) -> Result<(), OrchestratorError> {
-        sqlx::query("UPDATE runs SET status = ?, finished_at = ?, report_json = ? WHERE run_id = ?")
-            .bind(status)
-            .bind(now())
-            .bind(report_json)
-            .bind(run_id)
-            .execute(&self.pool)
-            .await?;
+        sqlx::query(
+            "UPDATE runs SET status = ?, finished_at = ?, report_json = ? WHERE run_id = ?",
+        )
+        .bind(status)
+        .bind(now())
+        .bind(report_json)
+        .bind(run_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
@@ -195,7 +201,8 @@ impl Ledger {
         record: &BookingRecord,
         run_id: &str,
     ) -> Result<(), OrchestratorError> {
-        self.write_booking(dossier_id, record, run_id, SENDING).await
+        self.write_booking(dossier_id, record, run_id, SENDING)
+            .await
     }
 
     /// Marks a booking as held by Octopus.
@@ -288,9 +295,15 @@ mod tests {
             external_relation_id: 1001,
             payload_hash: "a".into(),
         };
-        ledger.upsert_relation(1, 1001, &relation, "r1").await.unwrap();
+        ledger
+            .upsert_relation(1, 1001, &relation, "r1")
+            .await
+            .unwrap();
         relation.payload_hash = "b".into();
-        ledger.upsert_relation(1, 1001, &relation, "r2").await.unwrap();
+        ledger
+            .upsert_relation(1, 1001, &relation, "r2")
+            .await
+            .unwrap();
         assert_eq!(ledger.relation(1, 1001).await.unwrap(), Some(relation));
         assert_eq!(ledger.relation(2, 1001).await.unwrap(), None);
     }

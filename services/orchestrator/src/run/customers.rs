@@ -143,7 +143,8 @@ async fn export_one(
             let answer = match answer {
                 Ok(answer) => answer.into_inner(),
                 Err(error) => {
-                    let message = format!("Octopus did not accept customer {id}: {}", error.message());
+                    let message =
+                        format!("Octopus did not accept customer {id}: {}", error.message());
                     let debtor = Debtor::Failed(message.clone());
                     return Ok((debtor, customer_item(id, status::FAILED, message)));
                 }

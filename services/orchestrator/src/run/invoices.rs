@@ -188,7 +188,10 @@ async fn book_journal(
             outcome.items.push(invoice_item(
                 entry,
                 status::BLOCKED,
-                format!("waiting for invoice {number} of journal {}", entry.journal_code()),
+                format!(
+                    "waiting for invoice {number} of journal {}",
+                    entry.journal_code()
+                ),
             ));
             continue;
         }
@@ -217,7 +220,10 @@ async fn book_journal(
                 outcome.items.push(invoice_item(
                     entry,
                     status::BLOCKED,
-                    format!("blocked by customer {}: it was not exported", invoice.customer_id),
+                    format!(
+                        "blocked by customer {}: it was not exported",
+                        invoice.customer_id
+                    ),
                 ));
                 waiting_for = Some(entry.number());
                 continue;

@@ -105,7 +105,9 @@ impl Runner {
             ..RunReport::default()
         };
         let mut calls = CallTally::default();
-        let rejected = self.run_phases(&run, &request, &mut report, &mut calls).await?;
+        let rejected = self
+            .run_phases(&run, &request, &mut report, &mut calls)
+            .await?;
         report.octopus_calls = calls.0;
         report.finish(rejected);
 

@@ -52,7 +52,9 @@ impl TryFrom<StartExportRequest> for ExportRequest {
     fn try_from(request: StartExportRequest) -> Result<Self, Self::Error> {
         let tenant_id = request.tenant_id.trim().to_owned();
         if tenant_id.is_empty() {
-            return Err(OrchestratorError::InvalidArgument("tenant_id is required".into()));
+            return Err(OrchestratorError::InvalidArgument(
+                "tenant_id is required".into(),
+            ));
         }
         let location = request.location_name.trim().to_owned();
         if location.is_empty() {
@@ -141,7 +143,10 @@ mod tests {
             ..request()
         };
         let error = ExportRequest::try_from(bad_date).unwrap_err();
-        assert!(error.to_string().contains("date_from must be a date"), "{error}");
+        assert!(
+            error.to_string().contains("date_from must be a date"),
+            "{error}"
+        );
 
         let inverted = StartExportRequest {
             number_from: Some(10),

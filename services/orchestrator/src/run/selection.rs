@@ -85,11 +85,19 @@ pub(crate) async fn read(
 
     let mut selection = Selection::default();
     if request.journal_codes.is_empty() {
-        selection.journals = listed.journals.iter().filter(|j| is_sales(j)).cloned().collect();
+        selection.journals = listed
+            .journals
+            .iter()
+            .filter(|j| is_sales(j))
+            .cloned()
+            .collect();
         if selection.journals.is_empty() {
             selection.journal_problems.push(journal_problem(
                 "",
-                format!("location '{}' has no sales journals in PlanManager", request.location),
+                format!(
+                    "location '{}' has no sales journals in PlanManager",
+                    request.location
+                ),
             ));
         }
     } else {

@@ -14,9 +14,22 @@ async fn an_unknown_journal_rejects_the_run_and_sends_nothing() {
     assert_eq!(report.status, "rejected");
     let journal = report.items.iter().find(|i| i.kind == "journal").unwrap();
     assert_eq!(journal.journal, "NOPE");
-    assert!(journal.message.contains("does not exist"), "{}", journal.message);
-    assert!(!report.octopus_calls.contains_key("POST /dossiers/{dossierId}/buysellbookings"));
-    assert!(stack.sim.dump(DEMO_DOSSIER)["buySellBookings"].as_array().unwrap().is_empty());
+    assert!(
+        journal.message.contains("does not exist"),
+        "{}",
+        journal.message
+    );
+    assert!(
+        !report
+            .octopus_calls
+            .contains_key("POST /dossiers/{dossierId}/buysellbookings")
+    );
+    assert!(
+        stack.sim.dump(DEMO_DOSSIER)["buySellBookings"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
     stack.stop().await.unwrap();
 }
 
@@ -50,20 +63,43 @@ async fn a_nameless_or_missing_customer_blocks_its_invoices_and_the_later_number
 
     let report = helpers::export(&stack, &[]).await;
     assert_eq!(report.status, "completed_with_errors");
-    let customer = |id: i64| report.items.iter().find(|i| i.kind == "customer" && i.id == id).unwrap();
+    let customer = |id: i64| {
+        report
+            .items
+            .iter()
+            .find(|i| i.kind == "customer" && i.id == id)
+            .unwrap()
+    };
     assert_eq!(customer(nameless).status, "failed");
-    assert!(customer(nameless).message.contains("name"), "{}", customer(nameless).message);
+    assert!(
+        customer(nameless).message.contains("name"),
+        "{}",
+        customer(nameless).message
+    );
     assert_eq!(customer(missing).status, "failed");
-    assert!(customer(missing).message.contains("does not exist"), "{}", customer(missing).message);
+    assert!(
+        customer(missing).message.contains("does not exist"),
+        "{}",
+        customer(missing).message
+    );
 
     let invoices_700: Vec<_> = report
         .items
         .iter()
         .filter(|i| i.kind == "invoice" && i.journal == "700")
         .collect();
-    let first_blocked = invoices_700.iter().find(|i| i.number == nameless_first).unwrap();
+    let first_blocked = invoices_700
+        .iter()
+        .find(|i| i.number == nameless_first)
+        .unwrap();
     assert_eq!(first_blocked.status, "blocked");
-    assert!(first_blocked.message.contains(&format!("customer {nameless}")), "{}", first_blocked.message);
+    assert!(
+        first_blocked
+            .message
+            .contains(&format!("customer {nameless}")),
+        "{}",
+        first_blocked.message
+    );
     // Octopus numbers without gaps: everything after the first blocked number waits.
     for item in invoices_700.iter().filter(|i| i.number > nameless_first) {
         assert_eq!(item.status, "blocked", "{} {}", item.number, item.message);
@@ -72,6 +108,11 @@ async fn a_nameless_or_missing_customer_blocks_its_invoices_and_the_later_number
         assert_eq!(item.status, "booked", "{} {}", item.number, item.message);
     }
     // Other journals carry on.
-    assert!(report.items.iter().any(|i| i.kind == "invoice" && i.journal != "700" && i.status == "booked"));
+    assert!(
+        report
+            .items
+            .iter()
+            .any(|i| i.kind == "invoice" && i.journal != "700" && i.status == "booked")
+    );
     stack.stop().await.unwrap();
 }

@@ -9,9 +9,9 @@ use serde_json::Value;
 use sqlx::Row as _;
 
 use octopus_export::provision::DEMO_DOSSIER;
+use tonic_health::pb::HealthCheckRequest;
 use tonic_health::pb::health_check_response::ServingStatus;
 use tonic_health::pb::health_client::HealthClient;
-use tonic_health::pb::HealthCheckRequest;
 
 use crate::helpers::{self, TestDir};
 
@@ -100,8 +100,15 @@ async fn exports_every_bodyshop_a_invoice_once_through_all_five_services() {
     let dir = TestDir::new("export");
     let (stack, provisioned) = helpers::start(&dir, 120).await;
     let invoices = bodyshop_a_invoices(&dir).await;
-    assert!(invoices.len() >= 40, "the sample has Bodyshop A invoices: {}", invoices.len());
-    assert!(invoices.iter().any(|i| i.credit_note), "the sample has credit notes");
+    assert!(
+        invoices.len() >= 40,
+        "the sample has Bodyshop A invoices: {}",
+        invoices.len()
+    );
+    assert!(
+        invoices.iter().any(|i| i.credit_note),
+        "the sample has credit notes"
+    );
 
     // Every service answers grpc.health.v1 on its own port.
     for addr in [
@@ -113,7 +120,9 @@ async fn exports_every_bodyshop_a_invoice_once_through_all_five_services() {
     ] {
         let mut health = HealthClient::new(ox_kit::channel(addr).unwrap());
         let answer = health
-            .check(HealthCheckRequest { service: String::new() })
+            .check(HealthCheckRequest {
+                service: String::new(),
+            })
             .await
             .unwrap()
             .into_inner();
@@ -121,12 +130,24 @@ async fn exports_every_bodyshop_a_invoice_once_through_all_five_services() {
     }
 
     let report = helpers::export(&stack, &[]).await;
-    assert_eq!(report.status, "completed", "{:#?}", report.items.iter().filter(|i| i.status != "booked" && i.status != "exported").collect::<Vec<_>>());
+    assert_eq!(
+        report.status,
+        "completed",
+        "{:#?}",
+        report
+            .items
+            .iter()
+            .filter(|i| i.status != "booked" && i.status != "exported")
+            .collect::<Vec<_>>()
+    );
     assert_eq!(report.invoices.booked as usize, invoices.len());
     let debtors: BTreeSet<i64> = invoices.iter().map(|i| i.customer_id).collect();
     assert_eq!(report.customers.exported as usize, debtors.len());
     assert_eq!(
-        report.octopus_calls.get("POST /dossiers/{dossierId}/buysellbookings").copied(),
+        report
+            .octopus_calls
+            .get("POST /dossiers/{dossierId}/buysellbookings")
+            .copied(),
         Some(invoices.len() as u32)
     );
 
@@ -134,10 +155,17 @@ async fn exports_every_bodyshop_a_invoice_once_through_all_five_services() {
     let relations = state["relations"].as_array().unwrap();
     let external_ids: Vec<i64> = relations
         .iter()
-        .map(|r| r["relationIdentificationServiceData"]["externalRelationId"].as_i64().unwrap())
+        .map(|r| {
+            r["relationIdentificationServiceData"]["externalRelationId"]
+                .as_i64()
+                .unwrap()
+        })
         .collect();
     assert_eq!(external_ids.len(), debtors.len(), "one relation per debtor");
-    assert_eq!(external_ids.iter().copied().collect::<BTreeSet<_>>(), debtors);
+    assert_eq!(
+        external_ids.iter().copied().collect::<BTreeSet<_>>(),
+        debtors
+    );
 
     let bookings = state["buySellBookings"].as_array().unwrap();
     assert_eq!(bookings.len(), invoices.len(), "one booking per invoice");
@@ -145,10 +173,18 @@ async fn exports_every_bodyshop_a_invoice_once_through_all_five_services() {
         let key = &provisioned.journal_keys[&invoice.code];
         let booking = bookings
             .iter()
-            .find(|b| b["journalKey"] == key.as_str() && b["documentSequenceNr"].as_i64() == Some(invoice.number))
+            .find(|b| {
+                b["journalKey"] == key.as_str()
+                    && b["documentSequenceNr"].as_i64() == Some(invoice.number)
+            })
             .unwrap_or_else(|| panic!("no booking for {} {}", invoice.code, invoice.number));
         let period = format!("{}{}", &invoice.date[..4], &invoice.date[5..7]);
-        assert_eq!(booking["bookyearPeriodeNr"].to_string(), period, "invoice {}", invoice.id);
+        assert_eq!(
+            booking["bookyearPeriodeNr"].to_string(),
+            period,
+            "invoice {}",
+            invoice.id
+        );
         assert_eq!(booking["documentDate"], invoice.date.as_str());
         assert_eq!(
             booking["relationIdentificationServiceData"]["externalRelationId"].as_i64(),
@@ -159,11 +195,29 @@ async fn exports_every_bodyshop_a_invoice_once_through_all_five_services() {
         let vat: Decimal = lines.iter().map(|l| json_dec(&l["vatAmount"])).sum();
         let amount = json_dec(&booking["amount"]);
         assert_eq!(base, invoice.total_excl, "invoice {} base", invoice.id);
-        assert_eq!(amount.abs(), base + vat, "invoice {} balances (I4)", invoice.id);
-        assert_eq!(amount, expected_amount(invoice), "invoice {} amount", invoice.id);
-        assert_eq!(lines.len(), invoice.groups.len(), "invoice {} lines per (account, VAT code)", invoice.id);
+        assert_eq!(
+            amount.abs(),
+            base + vat,
+            "invoice {} balances (I4)",
+            invoice.id
+        );
+        assert_eq!(
+            amount,
+            expected_amount(invoice),
+            "invoice {} amount",
+            invoice.id
+        );
+        assert_eq!(
+            lines.len(),
+            invoice.groups.len(),
+            "invoice {} lines per (account, VAT code)",
+            invoice.id
+        );
         for line in lines {
-            assert!(json_dec(&line["baseAmount"]) >= Decimal::ZERO, "credit-note lines stay positive");
+            assert!(
+                json_dec(&line["baseAmount"]) >= Decimal::ZERO,
+                "credit-note lines stay positive"
+            );
         }
     }
 
@@ -173,9 +227,23 @@ async fn exports_every_bodyshop_a_invoice_once_through_all_five_services() {
     assert_eq!(again.invoices.booked, 0);
     assert_eq!(again.invoices.already_booked as usize, invoices.len());
     assert_eq!(again.customers.unchanged as usize, debtors.len());
-    assert!(!again.octopus_calls.contains_key("POST /dossiers/{dossierId}/buysellbookings"));
-    assert!(!again.octopus_calls.contains_key("PUT /dossiers/{dossierId}/relations"));
-    assert_eq!(stack.sim.dump(DEMO_DOSSIER)["buySellBookings"].as_array().unwrap().len(), invoices.len());
+    assert!(
+        !again
+            .octopus_calls
+            .contains_key("POST /dossiers/{dossierId}/buysellbookings")
+    );
+    assert!(
+        !again
+            .octopus_calls
+            .contains_key("PUT /dossiers/{dossierId}/relations")
+    );
+    assert_eq!(
+        stack.sim.dump(DEMO_DOSSIER)["buySellBookings"]
+            .as_array()
+            .unwrap()
+            .len(),
+        invoices.len()
+    );
 
     stack.stop().await.unwrap();
 }

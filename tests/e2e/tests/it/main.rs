@@ -1,4 +1,5 @@
 //! Cross-service tests: the whole export path over real gRPC against octopus-sim.
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] fns; a panic is the failure report
 
 mod bad_input;
 mod export;
