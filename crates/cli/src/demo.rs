@@ -2,7 +2,6 @@
 //! database and a simulated Octopus whose state persists in the data directory between runs.
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use anyhow::Context as _;
 
@@ -11,8 +10,8 @@ use ox_orchestrator::report::RunReport;
 use ox_proto::orchestrator::v1::{ExportWhat, StartExportRequest};
 
 use crate::provision::{self, DEMO_DOSSIER, DEMO_TENANT, Provisioned};
+use crate::run_cmd;
 use crate::stack::{EmbeddedStack, StackOptions};
-use crate::{run_cmd, summary};
 
 /// The location the demo exports.
 pub const DEMO_LOCATION: &str = "Bodyshop A";
@@ -82,22 +81,7 @@ pub fn save_sim(stack: &EmbeddedStack) -> anyhow::Result<PathBuf> {
 
 /// Runs the demo export of Bodyshop A and returns its report.
 pub async fn run(options: &DemoOptions) -> anyhow::Result<(RunReport, PathBuf)> {
-    let (stack, provisioned) = prepare(options).await?;
-    let total = provisioned
-        .invoices_per_location
-        .get(DEMO_LOCATION)
-        .copied()
-        .unwrap_or(0) as u64;
-    let sim = stack.sim.clone();
-    let bookings_before = sim.bookings_count(DEMO_DOSSIER) as u64;
-    // The bar follows bookings landing in the simulated Octopus while the run is under way.
-    let progress = tokio::spawn(async move {
-        loop {
-            let sent = (sim.bookings_count(DEMO_DOSSIER) as u64).saturating_sub(bookings_before);
-            summary::progress(sent, total);
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    });
+    let (stack, _) = prepare(options).await?;
     let outcome = run_cmd::start_export(
         &stack.addresses.orchestrator,
         StartExportRequest {
@@ -108,10 +92,6 @@ pub async fn run(options: &DemoOptions) -> anyhow::Result<(RunReport, PathBuf)> 
         },
     )
     .await;
-    progress.abort();
-    let sent = (stack.sim.bookings_count(DEMO_DOSSIER) as u64).saturating_sub(bookings_before);
-    summary::progress(sent, total);
-    summary::progress_done();
     let state_path = save_sim(&stack)?;
     stack.stop().await?;
     Ok((outcome?, state_path))

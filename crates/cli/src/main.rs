@@ -9,7 +9,7 @@ use clap::{Parser, Subcommand};
 
 use octopus_export::demo::{self, DemoOptions};
 use octopus_export::{run_cmd, summary};
-use ox_proto::orchestrator::v1::{ExportWhat, StartExportRequest};
+use ox_proto::orchestrator::v1::{ExportWhat, RequeueRequest, StartExportRequest};
 
 #[derive(Parser)]
 #[command(
@@ -46,27 +46,41 @@ enum Command {
         #[arg(long)]
         planmanager_url: Option<String>,
     },
-    /// Asks a running orchestrator for an export and prints its report.
+    /// Asks a running orchestrator for an export, shows its progress and prints its report.
     Run {
+        #[command(flatten)]
+        selection: Selection,
+        /// What to export: all (customers then invoices), customers or invoices.
+        #[arg(long, default_value = "all", value_parser = ["all", "customers", "invoices"])]
+        what: String,
+        /// Compute everything and send nothing to Octopus.
+        #[arg(long)]
+        dry_run: bool,
+        /// Wait for another export of the same dossier to finish instead of refusing.
+        #[arg(long)]
+        wait: bool,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Puts the selected invoices back in the queue ("Opnieuw klaarzetten").
+    Requeue {
+        #[command(flatten)]
+        selection: Selection,
+    },
+    /// Lists a tenant's export runs, newest first.
+    Runs {
         #[arg(long)]
         orchestrator: String,
         #[arg(long)]
         tenant: String,
+        #[arg(long, default_value_t = 20)]
+        limit: u32,
+    },
+    /// Prints the report of a run.
+    Report {
         #[arg(long)]
-        location: String,
-        /// First invoice date, YYYY-MM-DD.
-        #[arg(long)]
-        from: Option<String>,
-        /// Last invoice date, YYYY-MM-DD.
-        #[arg(long)]
-        to: Option<String>,
-        #[arg(long)]
-        number_from: Option<i64>,
-        #[arg(long)]
-        number_to: Option<i64>,
-        /// A PlanManager journal code; repeat for several; none means all sales journals.
-        #[arg(long = "journal")]
-        journals: Vec<String>,
+        orchestrator: String,
+        run_id: String,
         #[arg(long)]
         json: bool,
     },
@@ -79,6 +93,30 @@ enum Command {
         #[arg(long, default_value_t = demo::DEMO_SEED)]
         seed: u64,
     },
+}
+
+/// PlanManager's selection: location, dates, numbers and journals.
+#[derive(clap::Args)]
+struct Selection {
+    #[arg(long)]
+    orchestrator: String,
+    #[arg(long)]
+    tenant: String,
+    #[arg(long)]
+    location: String,
+    /// First invoice date, YYYY-MM-DD.
+    #[arg(long)]
+    from: Option<String>,
+    /// Last invoice date, YYYY-MM-DD.
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long)]
+    number_from: Option<i64>,
+    #[arg(long)]
+    number_to: Option<i64>,
+    /// A PlanManager journal code; repeat for several; none means all sales journals.
+    #[arg(long = "journal")]
+    journals: Vec<String>,
 }
 
 fn print_report(report: &ox_orchestrator::report::RunReport, json: bool) -> anyhow::Result<()> {
@@ -136,27 +174,74 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Run {
-            orchestrator,
-            tenant,
-            location,
-            from,
-            to,
-            number_from,
-            number_to,
-            journals,
+            selection,
+            what,
+            dry_run,
+            wait,
             json,
         } => {
-            let request = StartExportRequest {
-                tenant_id: tenant,
-                location_name: location,
-                date_from: from.unwrap_or_default(),
-                date_to: to.unwrap_or_default(),
-                number_from,
-                number_to,
-                journal_codes: journals,
-                what: ExportWhat::All as i32,
+            let what = match what.as_str() {
+                "customers" => ExportWhat::Customers,
+                "invoices" => ExportWhat::Invoices,
+                _ => ExportWhat::All,
             };
-            let report = run_cmd::start_export(&orchestrator, request).await?;
+            let request = StartExportRequest {
+                tenant_id: selection.tenant,
+                location_name: selection.location,
+                date_from: selection.from.unwrap_or_default(),
+                date_to: selection.to.unwrap_or_default(),
+                number_from: selection.number_from,
+                number_to: selection.number_to,
+                journal_codes: selection.journals,
+                what: what as i32,
+                dry_run,
+                wait_if_busy: wait,
+                detach: false,
+            };
+            let report = run_cmd::start_export(&selection.orchestrator, request).await?;
+            print_report(&report, json)?;
+            Ok(exit_code(&report))
+        }
+        Command::Requeue { selection } => {
+            let answer = run_cmd::requeue(
+                &selection.orchestrator,
+                RequeueRequest {
+                    tenant_id: selection.tenant,
+                    location_name: selection.location,
+                    date_from: selection.from.unwrap_or_default(),
+                    date_to: selection.to.unwrap_or_default(),
+                    number_from: selection.number_from,
+                    number_to: selection.number_to,
+                    journal_codes: selection.journals,
+                },
+            )
+            .await?;
+            println!(
+                "{} invoices put back in the queue ({} to be checked again with Octopus)",
+                answer.flags_cleared, answer.ledger_requeued
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Runs {
+            orchestrator,
+            tenant,
+            limit,
+        } => {
+            for run in run_cmd::runs(&orchestrator, &tenant, limit).await? {
+                let dry = if run.dry_run { " (dry run)" } else { "" };
+                println!(
+                    "{}  {}  {:<22} {}{dry}  dossier {}",
+                    run.run_id, run.started_at, run.status, run.location_name, run.dossier_id
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Report {
+            orchestrator,
+            run_id,
+            json,
+        } => {
+            let report = run_cmd::report(&orchestrator, &run_id).await?;
             print_report(&report, json)?;
             Ok(exit_code(&report))
         }

@@ -8,10 +8,24 @@ use ox_orchestrator::report::RunReport;
 pub fn human(report: &RunReport) -> String {
     let mut out = String::new();
     let calls: u32 = report.octopus_calls.values().sum();
+    let dry = if report.dry_run {
+        " (dry run: nothing was sent to Octopus)"
+    } else {
+        ""
+    };
     out.push_str(&format!(
-        "Export run {}: {}\n",
+        "Export run {}: {}{dry}\n",
         report.run_id, report.status
     ));
+    if !report.message.is_empty() {
+        out.push_str(&format!("  {}\n", report.message));
+    }
+    if report.dry_run {
+        out.push_str(&format!(
+            "  would send: {} relations, {} bookings\n",
+            report.customers.would_export, report.invoices.would_book
+        ));
+    }
     out.push_str(&format!(
         "  customers: {} exported, {} unchanged, {} failed\n",
         report.customers.exported, report.customers.unchanged, report.customers.failed

@@ -9,6 +9,10 @@ pub enum OrchestratorError {
     InvalidArgument(String),
     #[error("run {0} not found")]
     RunNotFound(String),
+    #[error(
+        "Octopus dossier {dossier_id} is busy with export run {holder}; try again when it has finished, or ask to wait for it (wait_if_busy)"
+    )]
+    Busy { dossier_id: i32, holder: String },
     /// A peer answered with an error; `service` names it for the operator.
     #[error("{service}: {status}")]
     Peer {
@@ -42,6 +46,7 @@ impl From<OrchestratorError> for Status {
         match &error {
             OrchestratorError::InvalidArgument(_) => Status::invalid_argument(error.to_string()),
             OrchestratorError::RunNotFound(_) => Status::not_found(error.to_string()),
+            OrchestratorError::Busy { .. } => Status::failed_precondition(error.to_string()),
             OrchestratorError::Peer { code, .. } => Status::new(*code, error.to_string()),
             OrchestratorError::Kit(_)
             | OrchestratorError::Ledger(_)

@@ -30,6 +30,20 @@ pub struct BookingRecord {
     pub payload_hash: String,
 }
 
+fn run_row(row: sqlx::sqlite::SqliteRow) -> RunRow {
+    RunRow {
+        run_id: row.get(0),
+        tenant_id: row.get(1),
+        location: row.get(2),
+        dossier_id: row.get(3),
+        status: row.get(4),
+        started_at: row.get(5),
+        finished_at: row.get(6),
+        dry_run: row.get(7),
+        request_json: row.get(8),
+    }
+}
+
 /// Booking states stored in the ledger.
 pub const SENDING: &str = "sending";
 pub const BOOKED: &str = "booked";
@@ -40,8 +54,27 @@ pub struct Ledger {
     pool: SqlitePool,
 }
 
+/// Timestamps are fixed-width UTC text so that SQL compares them correctly as strings.
+fn timestamp(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
 fn now() -> String {
-    chrono::Utc::now().to_rfc3339()
+    timestamp(chrono::Utc::now())
+}
+
+/// One run in a listing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunRow {
+    pub run_id: String,
+    pub tenant_id: String,
+    pub location: String,
+    pub dossier_id: i32,
+    pub status: String,
+    pub started_at: String,
+    pub finished_at: Option<String>,
+    pub dry_run: bool,
+    pub request_json: String,
 }
 
 impl Ledger {
@@ -73,10 +106,11 @@ impl Ledger {
         location: &str,
         dossier_id: i32,
         request_json: &str,
+        dry_run: bool,
     ) -> Result<(), OrchestratorError> {
         sqlx::query(
-            "INSERT INTO runs (run_id, tenant_id, location, dossier_id, request_json, status, started_at)
-             VALUES (?, ?, ?, ?, ?, 'running', ?)",
+            "INSERT INTO runs (run_id, tenant_id, location, dossier_id, request_json, status, started_at, dry_run)
+             VALUES (?, ?, ?, ?, ?, 'running', ?, ?)",
         )
         .bind(run_id)
         .bind(tenant_id)
@@ -84,9 +118,139 @@ impl Ledger {
         .bind(dossier_id)
         .bind(request_json)
         .bind(now())
+        .bind(dry_run)
         .execute(&self.pool)
         .await?;
         Ok(())
+    }
+
+    /// A tenant's runs, newest first.
+    pub async fn list_runs(
+        &self,
+        tenant_id: &str,
+        limit: u32,
+    ) -> Result<Vec<RunRow>, OrchestratorError> {
+        let rows = sqlx::query(
+            "SELECT run_id, tenant_id, location, dossier_id, status, started_at, finished_at, dry_run, request_json
+             FROM runs WHERE tenant_id = ? ORDER BY started_at DESC, run_id LIMIT ?",
+        )
+        .bind(tenant_id)
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(run_row).collect())
+    }
+
+    /// Runs that were running when their process stopped (status still `running`).
+    pub async fn unfinished_runs(&self) -> Result<Vec<RunRow>, OrchestratorError> {
+        let rows = sqlx::query(
+            "SELECT run_id, tenant_id, location, dossier_id, status, started_at, finished_at, dry_run, request_json
+             FROM runs WHERE status = 'running' ORDER BY started_at",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(run_row).collect())
+    }
+
+    /// Takes the export lease of a dossier for `run_id`, unless another live run holds it.
+    /// Returns the holder's run id when the dossier is busy.
+    pub async fn try_lock(
+        &self,
+        dossier_id: i32,
+        run_id: &str,
+        lease: std::time::Duration,
+    ) -> Result<Option<String>, OrchestratorError> {
+        let now = chrono::Utc::now();
+        let expires = now + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let taken = sqlx::query(
+            "INSERT INTO dossier_locks (dossier_id, run_id, expires_at) VALUES (?, ?, ?)
+             ON CONFLICT (dossier_id) DO UPDATE SET run_id = excluded.run_id, expires_at = excluded.expires_at
+             WHERE dossier_locks.expires_at < ? OR dossier_locks.run_id = excluded.run_id",
+        )
+        .bind(dossier_id)
+        .bind(run_id)
+        .bind(timestamp(expires))
+        .bind(timestamp(now))
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        if taken == 1 {
+            return Ok(None);
+        }
+        let holder = sqlx::query("SELECT run_id FROM dossier_locks WHERE dossier_id = ?")
+            .bind(dossier_id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(Some(holder.map(|row| row.get(0)).unwrap_or_default()))
+    }
+
+    /// Whether a live (unexpired) lease is held on the dossier.
+    pub async fn lock_is_live(&self, dossier_id: i32) -> Result<bool, OrchestratorError> {
+        let row =
+            sqlx::query("SELECT 1 FROM dossier_locks WHERE dossier_id = ? AND expires_at >= ?")
+                .bind(dossier_id)
+                .bind(now())
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.is_some())
+    }
+
+    /// Extends the lease of the run that holds it; false when it no longer does.
+    pub async fn renew_lock(
+        &self,
+        dossier_id: i32,
+        run_id: &str,
+        lease: std::time::Duration,
+    ) -> Result<bool, OrchestratorError> {
+        let expires =
+            chrono::Utc::now() + chrono::Duration::from_std(lease).unwrap_or(chrono::Duration::MAX);
+        let renewed = sqlx::query(
+            "UPDATE dossier_locks SET expires_at = ? WHERE dossier_id = ? AND run_id = ?",
+        )
+        .bind(timestamp(expires))
+        .bind(dossier_id)
+        .bind(run_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(renewed == 1)
+    }
+
+    /// Gives a dossier's lease back.
+    pub async fn release_lock(
+        &self,
+        dossier_id: i32,
+        run_id: &str,
+    ) -> Result<(), OrchestratorError> {
+        sqlx::query("DELETE FROM dossier_locks WHERE dossier_id = ? AND run_id = ?")
+            .bind(dossier_id)
+            .bind(run_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Marks booked invoices of a dossier to be checked with Octopus again on the next export.
+    pub async fn requeue(
+        &self,
+        dossier_id: i32,
+        invoice_ids: &[i64],
+    ) -> Result<u32, OrchestratorError> {
+        let mut requeued = 0u64;
+        let mut tx = self.pool.begin().await?;
+        for id in invoice_ids {
+            requeued += sqlx::query(
+                "UPDATE bookings SET state = 'requeued', updated_at = ? WHERE dossier_id = ? AND invoice_id = ? AND state = 'booked'",
+            )
+            .bind(now())
+            .bind(dossier_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        }
+        tx.commit().await?;
+        Ok(u32::try_from(requeued).unwrap_or(u32::MAX))
     }
 
     /// Stores a finished run's status and report.
@@ -306,5 +470,42 @@ mod tests {
             .unwrap();
         assert_eq!(ledger.relation(1, 1001).await.unwrap(), Some(relation));
         assert_eq!(ledger.relation(2, 1001).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn a_dossier_lease_admits_one_run_and_expires_when_its_holder_dies() {
+        let ledger = Ledger::open("sqlite::memory:").await.unwrap();
+        let lease = std::time::Duration::from_secs(60);
+        assert_eq!(ledger.try_lock(7, "run-a", lease).await.unwrap(), None);
+        // The holder may take it again (a resumed run); another run may not.
+        assert_eq!(ledger.try_lock(7, "run-a", lease).await.unwrap(), None);
+        assert_eq!(
+            ledger.try_lock(7, "run-b", lease).await.unwrap(),
+            Some("run-a".into())
+        );
+        // Another dossier is independent.
+        assert_eq!(ledger.try_lock(8, "run-b", lease).await.unwrap(), None);
+        assert!(ledger.renew_lock(7, "run-a", lease).await.unwrap());
+        assert!(!ledger.renew_lock(7, "run-b", lease).await.unwrap());
+
+        // A lease that ran out (its process died) is taken over.
+        ledger
+            .try_lock(9, "dead", std::time::Duration::ZERO)
+            .await
+            .unwrap();
+        assert_eq!(ledger.try_lock(9, "run-c", lease).await.unwrap(), None);
+
+        ledger.release_lock(7, "run-a").await.unwrap();
+        assert_eq!(ledger.try_lock(7, "run-b", lease).await.unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn requeue_only_touches_booked_invoices_of_that_dossier() {
+        let ledger = Ledger::open("sqlite::memory:").await.unwrap();
+        ledger.record_booked(1, &record(), "r1").await.unwrap();
+        assert_eq!(ledger.requeue(2, &[42]).await.unwrap(), 0);
+        assert_eq!(ledger.requeue(1, &[42, 43]).await.unwrap(), 1);
+        assert_eq!(ledger.booked(1, 42).await.unwrap(), None);
+        assert_eq!(ledger.requeue(1, &[42]).await.unwrap(), 0);
     }
 }

@@ -7,6 +7,7 @@ pub mod error;
 pub mod grpc;
 pub mod ledger;
 pub mod peers;
+pub mod progress;
 pub mod report;
 pub mod run;
 
@@ -21,6 +22,9 @@ pub use error::OrchestratorError;
 
 /// The fully qualified gRPC service name, as health checks report it.
 pub const SERVICE_NAME: &str = "orchestrator.v1.ExportOrchestrator";
+
+/// How often the orchestrator looks for runs to resume.
+const RESUME_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
 
 /// A bound orchestrator, ready to serve.
 pub struct Application {
@@ -47,11 +51,28 @@ impl Application {
         self.server.local_addr()
     }
 
-    /// Serves until `shutdown` resolves, then closes the ledger.
+    /// The runner, for resuming runs and in-process checks.
+    pub fn runner(&self) -> &run::Runner {
+        &self.runner
+    }
+
+    /// Serves until `shutdown` resolves, then closes the ledger. Meanwhile, every
+    /// `RESUME_INTERVAL` it resumes runs whose process died (their lease ran out).
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), OrchestratorError> {
+        let resumer = {
+            let runner = self.runner.clone();
+            tokio::spawn(async move {
+                loop {
+                    if let Err(error) = runner.resume_unfinished().await {
+                        tracing::warn!(error = %error, "could not look for unfinished runs");
+                    }
+                    tokio::time::sleep(RESUME_INTERVAL).await;
+                }
+            })
+        };
         let service = ExportOrchestratorServer::new(grpc::OrchestratorGrpc::new(self.runner))
             .max_decoding_message_size(16 * 1024 * 1024)
             .max_encoding_message_size(256 * 1024 * 1024);
@@ -59,6 +80,7 @@ impl Application {
             .server
             .run_until(SERVICE_NAME, tonic::service::Routes::new(service), shutdown)
             .await;
+        resumer.abort();
         self.ledger.close().await;
         Ok(outcome?)
     }

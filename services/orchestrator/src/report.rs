@@ -15,6 +15,17 @@ pub mod status {
     pub const DEFERRED: &str = "deferred";
     pub const EXPORTED: &str = "exported";
     pub const UNCHANGED: &str = "unchanged";
+    pub const WOULD_BOOK: &str = "would_book";
+    pub const WOULD_EXPORT: &str = "would_export";
+}
+
+/// Run statuses.
+pub mod run_status {
+    pub const RUNNING: &str = "running";
+    pub const COMPLETED: &str = "completed";
+    pub const COMPLETED_WITH_ERRORS: &str = "completed_with_errors";
+    pub const REJECTED: &str = "rejected";
+    pub const FAILED: &str = "failed";
 }
 
 /// Counts of customer outcomes.
@@ -23,6 +34,12 @@ pub struct CustomerCounts {
     pub exported: u32,
     pub unchanged: u32,
     pub failed: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub would_export: u32,
+}
+
+fn is_zero(value: &u32) -> bool {
+    *value == 0
 }
 
 /// Counts of invoice outcomes.
@@ -33,6 +50,8 @@ pub struct InvoiceCounts {
     pub failed: u32,
     pub blocked: u32,
     pub deferred: u32,
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub would_book: u32,
 }
 
 /// One item's outcome.
@@ -59,41 +78,84 @@ pub struct RunReport {
     pub invoices: InvoiceCounts,
     pub octopus_calls: BTreeMap<String, u32>,
     pub items: Vec<ReportItem>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub dry_run: bool,
+    /// Why the run failed as a whole, when it did.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub message: String,
+}
+
+/// Counts items by kind and status.
+pub fn count(items: &[ReportItem]) -> (CustomerCounts, InvoiceCounts) {
+    let mut customers = CustomerCounts::default();
+    let mut invoices = InvoiceCounts::default();
+    for item in items {
+        count_item(&mut customers, &mut invoices, item);
+    }
+    (customers, invoices)
+}
+
+/// Adds one item to the counts.
+pub fn count_item(customers: &mut CustomerCounts, invoices: &mut InvoiceCounts, item: &ReportItem) {
+    match (item.kind.as_str(), item.status.as_str()) {
+        ("customer", status::EXPORTED) => customers.exported += 1,
+        ("customer", status::UNCHANGED) => customers.unchanged += 1,
+        ("customer", status::WOULD_EXPORT) => customers.would_export += 1,
+        ("customer", _) => customers.failed += 1,
+        ("invoice", status::BOOKED) => invoices.booked += 1,
+        ("invoice", status::ALREADY_BOOKED) => invoices.already_booked += 1,
+        ("invoice", status::FAILED) => invoices.failed += 1,
+        ("invoice", status::BLOCKED) => invoices.blocked += 1,
+        ("invoice", status::DEFERRED) => invoices.deferred += 1,
+        ("invoice", status::WOULD_BOOK) => invoices.would_book += 1,
+        _ => {}
+    }
 }
 
 impl RunReport {
     /// Recomputes the counts and the overall status from the items.
     pub fn finish(&mut self, rejected: bool) {
-        let mut customers = CustomerCounts::default();
-        let mut invoices = InvoiceCounts::default();
-        let mut any_problem = false;
-        for item in &self.items {
-            match (item.kind.as_str(), item.status.as_str()) {
-                ("customer", status::EXPORTED) => customers.exported += 1,
-                ("customer", status::UNCHANGED) => customers.unchanged += 1,
-                ("customer", _) => customers.failed += 1,
-                ("invoice", status::BOOKED) => invoices.booked += 1,
-                ("invoice", status::ALREADY_BOOKED) => invoices.already_booked += 1,
-                ("invoice", status::FAILED) => invoices.failed += 1,
-                ("invoice", status::BLOCKED) => invoices.blocked += 1,
-                ("invoice", status::DEFERRED) => invoices.deferred += 1,
-                _ => {}
-            }
-            any_problem |= matches!(
+        let (customers, invoices) = count(&self.items);
+        let any_problem = self.items.iter().any(|item| {
+            matches!(
                 item.status.as_str(),
                 status::FAILED | status::BLOCKED | status::DEFERRED
-            );
-        }
+            )
+        });
         self.customers = customers;
         self.invoices = invoices;
         self.status = if rejected {
-            "rejected"
+            run_status::REJECTED
         } else if any_problem {
-            "completed_with_errors"
+            run_status::COMPLETED_WITH_ERRORS
         } else {
-            "completed"
+            run_status::COMPLETED
         }
         .to_owned();
+    }
+}
+
+impl From<CustomerCounts> for pb::CustomerCounts {
+    fn from(c: CustomerCounts) -> Self {
+        Self {
+            exported: c.exported,
+            unchanged: c.unchanged,
+            failed: c.failed,
+            would_export: c.would_export,
+        }
+    }
+}
+
+impl From<InvoiceCounts> for pb::InvoiceCounts {
+    fn from(i: InvoiceCounts) -> Self {
+        Self {
+            booked: i.booked,
+            already_booked: i.already_booked,
+            failed: i.failed,
+            blocked: i.blocked,
+            deferred: i.deferred,
+            would_book: i.would_book,
+        }
     }
 }
 
@@ -102,18 +164,10 @@ impl From<RunReport> for pb::RunReport {
         Self {
             run_id: report.run_id,
             status: report.status,
-            customers: Some(pb::CustomerCounts {
-                exported: report.customers.exported,
-                unchanged: report.customers.unchanged,
-                failed: report.customers.failed,
-            }),
-            invoices: Some(pb::InvoiceCounts {
-                booked: report.invoices.booked,
-                already_booked: report.invoices.already_booked,
-                failed: report.invoices.failed,
-                blocked: report.invoices.blocked,
-                deferred: report.invoices.deferred,
-            }),
+            customers: Some(report.customers.into()),
+            invoices: Some(report.invoices.into()),
+            dry_run: report.dry_run,
+            message: report.message,
             octopus_calls: report
                 .octopus_calls
                 .into_iter()
@@ -148,6 +202,7 @@ impl From<pb::RunReport> for RunReport {
                 exported: customers.exported,
                 unchanged: customers.unchanged,
                 failed: customers.failed,
+                would_export: customers.would_export,
             },
             invoices: InvoiceCounts {
                 booked: invoices.booked,
@@ -155,6 +210,7 @@ impl From<pb::RunReport> for RunReport {
                 failed: invoices.failed,
                 blocked: invoices.blocked,
                 deferred: invoices.deferred,
+                would_book: invoices.would_book,
             },
             octopus_calls: report
                 .octopus_calls
@@ -175,6 +231,8 @@ impl From<pb::RunReport> for RunReport {
                     octopus: item.octopus.into_iter().collect(),
                 })
                 .collect(),
+            dry_run: report.dry_run,
+            message: report.message,
         }
     }
 }

@@ -68,9 +68,10 @@ pub(crate) async fn export(
             Some(stream_customers_response::Item::Customer(customer)) => customers.push(customer),
             Some(stream_customers_response::Item::Problem(problem)) => {
                 debtors.insert(problem.id, Debtor::Failed(problem.message.clone()));
-                report
-                    .items
-                    .push(customer_item(problem.id, status::FAILED, problem.message));
+                run.push(
+                    &mut report.items,
+                    customer_item(problem.id, status::FAILED, problem.message),
+                );
             }
             None => {}
         }
@@ -91,7 +92,7 @@ pub(crate) async fn export(
         for customer in mapped.customers {
             let (debtor, item) = export_one(runner, run, customer, calls).await?;
             debtors.insert(item.id, debtor);
-            report.items.push(item);
+            run.push(&mut report.items, item);
         }
     }
     Ok(debtors)
@@ -122,6 +123,19 @@ async fn export_one(
     let (record, outcome, message) = match known {
         Some(record) if record.payload_hash == mapped.payload_hash && record.relation_key > 0 => {
             (record, status::UNCHANGED, String::new())
+        }
+        known if run.dry_run => {
+            let message = if known.is_some() {
+                "would update the relation in Octopus (changed since it was last sent)"
+            } else {
+                "would create or link the relation in Octopus"
+            };
+            let record = RelationRecord {
+                relation_key: known.map_or(0, |known| known.relation_key),
+                external_relation_id: relation.id.unwrap_or_default().external_relation_id,
+                payload_hash: mapped.payload_hash.clone(),
+            };
+            (record, status::WOULD_EXPORT, message.to_owned())
         }
         known => {
             // A known key makes Octopus update that very relation instead of matching anew.
@@ -159,12 +173,14 @@ async fn export_one(
                 .ledger
                 .upsert_relation(dossier_id, id, &record, &run.run_id)
                 .await?;
-            let message = if answer.created {
-                "relation created in Octopus".to_owned()
-            } else {
-                "relation updated in Octopus".to_owned()
+            let message = match (answer.created, known.is_some()) {
+                (true, _) => "relation created in Octopus",
+                (false, true) => "relation updated in Octopus (changed since it was last sent)",
+                (false, false) => {
+                    "existing Octopus relation with this external id linked and updated"
+                }
             };
-            (record, status::EXPORTED, message)
+            (record, status::EXPORTED, message.to_owned())
         }
     };
     let debtor = Debtor::Ready {

@@ -103,6 +103,22 @@ fn booking_octopus(record: &BookingRecord) -> BTreeMap<String, String> {
     ])
 }
 
+fn push(run: &RunContext, items: &mut Vec<ReportItem>, item: ReportItem) {
+    run.push(items, item);
+}
+
+fn record_of(entry: &Entry, booking: &Booking) -> BookingRecord {
+    BookingRecord {
+        invoice_id: entry.id(),
+        bookyear_id: booking.bookyear_id,
+        journal_key: booking.journal_key.clone(),
+        document_sequence_nr: booking.document_sequence_nr,
+        bookyear_period_nr: booking.bookyear_period_nr,
+        amount: booking.amount.clone(),
+        payload_hash: payload_hash(booking),
+    }
+}
+
 fn payload_hash(booking: &Booking) -> String {
     let digest = Sha256::digest(booking.encode_to_vec());
     digest.iter().map(|byte| format!("{byte:02x}")).collect()
@@ -173,33 +189,49 @@ async fn book_journal(
     let mut waiting_for: Option<i64> = None;
 
     for entry in &entries {
+        run.progress.at(entry.journal_code(), entry.number());
         if let Some(record) = runner.ledger.booked(dossier_id, entry.id()).await? {
             let mut item = invoice_item(
                 entry,
                 status::ALREADY_BOOKED,
                 "already in Octopus according to the ledger; nothing sent".into(),
             );
+            // The ledger keeps the hash of what was sent: an edit after booking is never re-sent.
+            let changed = mapped
+                .get(&entry.id())
+                .and_then(|m| m.booking.as_ref())
+                .is_some_and(|booking| payload_hash(booking) != record.payload_hash);
+            if changed {
+                item.warnings
+                    .push("changed after booking: book a credit note and a new invoice".into());
+            }
             item.octopus = booking_octopus(&record);
-            outcome.items.push(item);
+            push(run, &mut outcome.items, item);
             outcome.booked_ids.push(entry.id());
             continue;
         }
         if let Some(number) = waiting_for {
-            outcome.items.push(invoice_item(
-                entry,
-                status::BLOCKED,
-                format!(
-                    "waiting for invoice {number} of journal {}",
-                    entry.journal_code()
+            push(
+                run,
+                &mut outcome.items,
+                invoice_item(
+                    entry,
+                    status::BLOCKED,
+                    format!(
+                        "waiting for invoice {number} of journal {}",
+                        entry.journal_code()
+                    ),
                 ),
-            ));
+            );
             continue;
         }
         let invoice = match entry {
             Entry::Problem(problem) => {
-                outcome
-                    .items
-                    .push(invoice_item(entry, status::FAILED, problem.message.clone()));
+                push(
+                    run,
+                    &mut outcome.items,
+                    invoice_item(entry, status::FAILED, problem.message.clone()),
+                );
                 waiting_for = Some(entry.number());
                 continue;
             }
@@ -208,23 +240,31 @@ async fn book_journal(
         match debtors.get(&invoice.customer_id) {
             Some(Debtor::Ready { .. }) => {}
             Some(Debtor::Failed(reason)) => {
-                outcome.items.push(invoice_item(
-                    entry,
-                    status::BLOCKED,
-                    format!("blocked by customer {}: {reason}", invoice.customer_id),
-                ));
+                push(
+                    run,
+                    &mut outcome.items,
+                    invoice_item(
+                        entry,
+                        status::BLOCKED,
+                        format!("blocked by customer {}: {reason}", invoice.customer_id),
+                    ),
+                );
                 waiting_for = Some(entry.number());
                 continue;
             }
             None => {
-                outcome.items.push(invoice_item(
-                    entry,
-                    status::BLOCKED,
-                    format!(
-                        "blocked by customer {}: it was not exported",
-                        invoice.customer_id
+                push(
+                    run,
+                    &mut outcome.items,
+                    invoice_item(
+                        entry,
+                        status::BLOCKED,
+                        format!(
+                            "blocked by customer {}: it was not exported",
+                            invoice.customer_id
+                        ),
                     ),
-                ));
+                );
                 waiting_for = Some(entry.number());
                 continue;
             }
@@ -238,15 +278,26 @@ async fn book_journal(
         let Some(booking) = mapped.booking.filter(|_| mapped.error.is_empty()) else {
             let mut item = invoice_item(entry, status::FAILED, mapped.error);
             item.warnings = mapped.warnings;
-            outcome.items.push(item);
+            push(run, &mut outcome.items, item);
             waiting_for = Some(entry.number());
             continue;
         };
+        if run.dry_run {
+            let mut item = invoice_item(
+                entry,
+                status::WOULD_BOOK,
+                format!("would book {} in Octopus", booking.amount),
+            );
+            item.octopus = booking_octopus(&record_of(entry, &booking));
+            item.warnings = mapped.warnings;
+            push(run, &mut outcome.items, item);
+            continue;
+        }
         let item = send(runner, run, entry, booking, mapped.warnings, &mut outcome).await?;
         if item.status != status::BOOKED && item.status != status::ALREADY_BOOKED {
             waiting_for = Some(entry.number());
         }
-        outcome.items.push(item);
+        push(run, &mut outcome.items, item);
     }
     Ok(outcome)
 }
@@ -261,15 +312,7 @@ async fn send(
     outcome: &mut JournalOutcome,
 ) -> Result<ReportItem, OrchestratorError> {
     let dossier_id = run.profile.dossier_id;
-    let record = BookingRecord {
-        invoice_id: entry.id(),
-        bookyear_id: booking.bookyear_id,
-        journal_key: booking.journal_key.clone(),
-        document_sequence_nr: booking.document_sequence_nr,
-        bookyear_period_nr: booking.bookyear_period_nr,
-        amount: booking.amount.clone(),
-        payload_hash: payload_hash(&booking),
-    };
+    let record = record_of(entry, &booking);
     runner
         .ledger
         .record_intent(dossier_id, &record, &run.run_id)

@@ -1,22 +1,27 @@
-//! One export run: validate journals, export the debtors, then book the invoices per journal in
-//! ascending number, recording every outcome in the ledger so that a re-run books nothing twice.
+//! One export run: take the dossier's lease, validate journals, export the debtors, then book the
+//! invoices per journal in ascending number, recording every outcome in the ledger so that a
+//! re-run books nothing twice. Runs execute in the background and publish their progress.
 
 mod customers;
 mod invoices;
+mod lock;
 pub mod request;
 mod selection;
 
 use std::collections::BTreeMap;
 
+use tokio::task::JoinHandle;
+
 use ox_proto::config::v1::{ExportProfile, GetExportProfileRequest};
 use ox_proto::gateway::v1::{DossierRef, GetDossierSnapshotRequest, OctopusCall};
 use ox_proto::mapping::v1::ValidateJournalsRequest;
-use ox_proto::planmanager::v1::MarkExportedRequest;
+use ox_proto::planmanager::v1::{MarkExportedRequest, RequeueRequest};
 
 use crate::error::OrchestratorError;
 use crate::ledger::Ledger;
 use crate::peers::PeerClients;
-use crate::report::{ReportItem, RunReport, status};
+use crate::progress::{Progress, Registry};
+use crate::report::{ReportItem, RunReport, run_status, status};
 use request::{ExportRequest, What};
 
 /// Runs exports against the peers, recording outcomes in the ledger.
@@ -24,6 +29,7 @@ use request::{ExportRequest, What};
 pub struct Runner {
     peers: PeerClients,
     ledger: Ledger,
+    registry: Registry,
 }
 
 /// Octopus calls made for a run, per "METHOD /path/template".
@@ -50,12 +56,32 @@ pub(crate) struct RunContext {
     pub run_id: String,
     pub profile: ExportProfile,
     pub dossier: DossierRef,
+    pub dry_run: bool,
+    pub progress: Progress,
+}
+
+impl RunContext {
+    /// Adds an item to the report and to the live progress.
+    pub(crate) fn push(&self, items: &mut Vec<ReportItem>, item: ReportItem) {
+        self.progress.item(&item);
+        items.push(item);
+    }
+}
+
+/// A run that has started: its id, and its report once it ends.
+pub struct StartedRun {
+    pub run_id: String,
+    pub handle: JoinHandle<RunReport>,
 }
 
 impl Runner {
     /// A runner over these peers and this ledger.
     pub fn new(peers: PeerClients, ledger: Ledger) -> Self {
-        Self { peers, ledger }
+        Self {
+            peers,
+            ledger,
+            registry: Registry::default(),
+        }
     }
 
     /// The ledger, for reading earlier runs.
@@ -63,11 +89,103 @@ impl Runner {
         &self.ledger
     }
 
-    /// Runs one export to the end and returns its report.
+    /// Runs in progress in this process.
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
+    /// Starts a run in the background once the dossier's lease is taken (waiting for it or
+    /// refusing, as the request says). Fails before anything runs on an unknown tenant or
+    /// location, or a busy dossier.
     #[tracing::instrument(skip_all, fields(tenant_id = %request.tenant_id, location = %request.location))]
-    pub async fn execute(&self, request: ExportRequest) -> Result<RunReport, OrchestratorError> {
-        let profile = self
+    pub async fn start(&self, request: ExportRequest) -> Result<StartedRun, OrchestratorError> {
+        let profile = self.profile(&request).await?;
+        let run_id = uuid::Uuid::new_v4().to_string();
+        let dossier_id = profile.dossier_id;
+        let lease = lock::take(&self.ledger, dossier_id, &run_id, request.wait_if_busy).await?;
+        let request_json = serde_json::to_string(&request)
+            .map_err(|error| OrchestratorError::Corrupt(error.to_string()))?;
+        if let Err(error) = self
+            .ledger
+            .insert_run(
+                &run_id,
+                &request.tenant_id,
+                &request.location,
+                dossier_id,
+                &request_json,
+                request.dry_run,
+            )
+            .await
+        {
+            lease.release().await;
+            return Err(error);
+        }
+        Ok(self.spawn(run_id, profile, request, lease))
+    }
+
+    /// Puts the selected invoices back in the queue: clears PlanManager's exported flags and
+    /// marks their ledger entries to be checked with Octopus again. Octopus's strict numbering
+    /// then recognises an invoice it already holds (`already_booked`), so nothing is duplicated.
+    pub async fn requeue(&self, request: &ExportRequest) -> Result<(u32, u32), OrchestratorError> {
+        let profile = self.profile(request).await?;
+        let selection = selection::read(&self.peers, request).await?;
+        if let Some(problem) = selection.journal_problems.first() {
+            return Err(OrchestratorError::InvalidArgument(problem.message.clone()));
+        }
+        let ids: Vec<i64> = selection.entries.iter().map(|entry| entry.id()).collect();
+        let codes = selection.journals.iter().map(|j| j.code.clone()).collect();
+        let cleared = self
             .peers
+            .reader
+            .clone()
+            .requeue(RequeueRequest {
+                filter: Some(request.invoice_filter(codes)),
+            })
+            .await
+            .map_err(|status| OrchestratorError::peer("planmanager-reader", status))?
+            .into_inner()
+            .requeued;
+        let requeued = self.ledger.requeue(profile.dossier_id, &ids).await?;
+        tracing::info!(cleared, requeued, "invoices put back in the queue");
+        Ok((cleared, requeued))
+    }
+
+    /// A run's report: final from the ledger, or the live counts of a run still going.
+    pub async fn report(&self, run_id: &str) -> Result<RunReport, OrchestratorError> {
+        if let Some(json) = self.ledger.run_report(run_id).await? {
+            return serde_json::from_str(&json)
+                .map_err(|error| OrchestratorError::Corrupt(error.to_string()));
+        }
+        let Some(rx) = self.registry.watch(run_id) else {
+            return Err(OrchestratorError::RunNotFound(run_id.to_owned()));
+        };
+        let event = rx.borrow().clone();
+        let customers = event.customers.unwrap_or_default();
+        let invoices = event.invoices.unwrap_or_default();
+        Ok(RunReport {
+            run_id: run_id.to_owned(),
+            status: run_status::RUNNING.into(),
+            customers: crate::report::CustomerCounts {
+                exported: customers.exported,
+                unchanged: customers.unchanged,
+                failed: customers.failed,
+                would_export: customers.would_export,
+            },
+            invoices: crate::report::InvoiceCounts {
+                booked: invoices.booked,
+                already_booked: invoices.already_booked,
+                failed: invoices.failed,
+                blocked: invoices.blocked,
+                deferred: invoices.deferred,
+                would_book: invoices.would_book,
+            },
+            message: event.message,
+            ..RunReport::default()
+        })
+    }
+
+    async fn profile(&self, request: &ExportRequest) -> Result<ExportProfile, OrchestratorError> {
+        self.peers
             .config
             .clone()
             .get_export_profile(GetExportProfileRequest {
@@ -78,46 +196,112 @@ impl Runner {
             .map_err(|status| OrchestratorError::peer("config-service", status))?
             .into_inner()
             .profile
-            .ok_or_else(|| OrchestratorError::Corrupt("config-service sent no profile".into()))?;
+            .ok_or_else(|| OrchestratorError::Corrupt("config-service sent no profile".into()))
+    }
+
+    /// Resumes runs whose process stopped mid-run (status still `running`, lease run out), each
+    /// under its own run id. Outcomes already in the ledger are kept; bookings in flight are
+    /// re-sent and settled by Octopus's numbering (the gateway reports `already_booked`).
+    pub async fn resume_unfinished(&self) -> Result<Vec<StartedRun>, OrchestratorError> {
+        let mut resumed = Vec::new();
+        for row in self.ledger.unfinished_runs().await? {
+            if self.registry.watch(&row.run_id).is_some() {
+                continue;
+            }
+            let request: ExportRequest = match serde_json::from_str(&row.request_json) {
+                Ok(request) => request,
+                Err(error) => {
+                    tracing::error!(run_id = %row.run_id, error = %error, "unreadable request of an unfinished run");
+                    continue;
+                }
+            };
+            let Some(lease) =
+                lock::take_for_resume(&self.ledger, row.dossier_id, &row.run_id).await?
+            else {
+                continue;
+            };
+            let profile = match self.profile(&request).await {
+                Ok(profile) => profile,
+                Err(error) => {
+                    lease.release().await;
+                    tracing::warn!(run_id = %row.run_id, error = %error, "cannot resume the run yet");
+                    continue;
+                }
+            };
+            tracing::info!(run_id = %row.run_id, "resuming an unfinished run");
+            resumed.push(self.spawn(row.run_id, profile, request, lease));
+        }
+        Ok(resumed)
+    }
+
+    /// Runs an already recorded run to its end in the background, holding `lease`.
+    fn spawn(
+        &self,
+        run_id: String,
+        profile: ExportProfile,
+        request: ExportRequest,
+        lease: lock::Lease,
+    ) -> StartedRun {
+        let progress = self.registry.register(&run_id);
         let run = RunContext {
-            run_id: uuid::Uuid::new_v4().to_string(),
+            run_id: run_id.clone(),
             dossier: DossierRef {
                 tenant_id: request.tenant_id.clone(),
                 dossier_id: profile.dossier_id,
             },
             profile,
+            dry_run: request.dry_run,
+            progress,
         };
-        let request_json = serde_json::to_string(&request)
-            .map_err(|error| OrchestratorError::Corrupt(error.to_string()))?;
-        self.ledger
-            .insert_run(
-                &run.run_id,
-                &request.tenant_id,
-                &request.location,
-                run.profile.dossier_id,
-                &request_json,
-            )
-            .await?;
-        tracing::info!(run_id = %run.run_id, dossier_id = run.profile.dossier_id, "export run started");
+        let runner = self.clone();
+        let handle = tokio::spawn(async move {
+            tracing::info!(run_id = %run.run_id, dossier_id = run.profile.dossier_id, "export run started");
+            let report = runner.drive(&run, &request).await;
+            if let Err(error) = runner.record_end(&run, &report).await {
+                tracing::error!(run_id = %run.run_id, error = %error, "could not record the end of a run");
+            }
+            lease.release().await;
+            run.progress.done(&report.status, &report.message);
+            runner.registry.remove(&run.run_id);
+            tracing::info!(run_id = %run.run_id, status = %report.status, "export run finished");
+            report
+        });
+        StartedRun { run_id, handle }
+    }
 
+    /// Runs the phases; a failure of the run itself becomes status "failed" with its reason.
+    async fn drive(&self, run: &RunContext, request: &ExportRequest) -> RunReport {
         let mut report = RunReport {
             run_id: run.run_id.clone(),
+            dry_run: run.dry_run,
             ..RunReport::default()
         };
         let mut calls = CallTally::default();
-        let rejected = self
-            .run_phases(&run, &request, &mut report, &mut calls)
-            .await?;
+        let outcome = self.run_phases(run, request, &mut report, &mut calls).await;
         report.octopus_calls = calls.0;
-        report.finish(rejected);
+        match outcome {
+            Ok(rejected) => report.finish(rejected),
+            Err(error) => {
+                report.finish(false);
+                report.status = run_status::FAILED.into();
+                report.message = format!(
+                    "the run stopped: {error}; outcomes so far are recorded, and running the export again continues where it stopped"
+                );
+            }
+        }
+        report
+    }
 
-        let report_json = serde_json::to_string(&report)
+    async fn record_end(
+        &self,
+        run: &RunContext,
+        report: &RunReport,
+    ) -> Result<(), OrchestratorError> {
+        let report_json = serde_json::to_string(report)
             .map_err(|error| OrchestratorError::Corrupt(error.to_string()))?;
         self.ledger
             .finish_run(&run.run_id, &report.status, &report_json)
-            .await?;
-        tracing::info!(run_id = %run.run_id, status = %report.status, "export run finished");
-        Ok(report)
+            .await
     }
 
     /// The phases in order; returns true when the configuration was invalid and nothing was sent.
@@ -128,7 +312,6 @@ impl Runner {
         report: &mut RunReport,
         calls: &mut CallTally,
     ) -> Result<bool, OrchestratorError> {
-        let selection = selection::read(&self.peers, request).await?;
         let snapshot_response = self
             .peers
             .gateway
@@ -142,6 +325,13 @@ impl Runner {
         calls.add(&snapshot_response.calls);
         let snapshot = snapshot_response.snapshot.unwrap_or_default();
 
+        if request.what == What::Accounts {
+            return Err(OrchestratorError::InvalidArgument(
+                "exporting accounts is not available yet".into(),
+            ));
+        }
+
+        let selection = selection::read(&self.peers, request).await?;
         let validation = self
             .peers
             .mapper
@@ -165,18 +355,25 @@ impl Runner {
         }));
         if !journal_problems.is_empty() {
             // An invalid configuration sends nothing (design §3 step 5).
-            report.items.extend(journal_problems);
-            report.items.extend(selection.blocked_by_configuration());
+            for item in journal_problems
+                .into_iter()
+                .chain(selection.blocked_by_configuration())
+            {
+                run.push(&mut report.items, item);
+            }
             return Ok(true);
         }
 
+        run.progress.phase("customers");
+        run.progress.invoices_total(selection.entries.len());
         let debtors = customers::export(self, run, &selection, report, calls).await?;
         if request.what == What::Customers {
             return Ok(false);
         }
+        run.progress.phase("invoices");
         let booked_ids =
             invoices::book(self, run, &snapshot, selection, &debtors, report, calls).await?;
-        if !booked_ids.is_empty() {
+        if !booked_ids.is_empty() && !run.dry_run {
             self.peers
                 .reader
                 .clone()

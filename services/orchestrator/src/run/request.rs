@@ -1,15 +1,15 @@
 //! A validated export request: PlanManager's selection, checked before anything runs.
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use ox_proto::orchestrator::v1::{ExportWhat, StartExportRequest};
+use ox_proto::orchestrator::v1::{ExportOptions, ExportWhat, RequeueRequest, StartExportRequest};
 use ox_proto::planmanager::v1::InvoiceFilter;
 
 use crate::error::OrchestratorError;
 
 /// What the run covers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum What {
     /// Customers, then invoices.
@@ -17,10 +17,12 @@ pub enum What {
     Customers,
     /// Invoices; their debtors are exported first where needed (no booking before its relation).
     Invoices,
+    /// PlanManager's GL accounts that Octopus lacks.
+    Accounts,
 }
 
 /// A checked export request.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ExportRequest {
     pub tenant_id: String,
     pub location: String,
@@ -30,6 +32,9 @@ pub struct ExportRequest {
     pub number_to: Option<i64>,
     pub journal_codes: Vec<String>,
     pub what: What,
+    pub dry_run: bool,
+    pub wait_if_busy: bool,
+    pub detach: bool,
 }
 
 fn parse_date(field: &str, value: &str) -> Result<Option<NaiveDate>, OrchestratorError> {
@@ -46,42 +51,89 @@ fn parse_date(field: &str, value: &str) -> Result<Option<NaiveDate>, Orchestrato
         })
 }
 
+/// The selection fields every request shares, before checking.
+struct Raw<'a> {
+    tenant_id: &'a str,
+    location_name: &'a str,
+    date_from: &'a str,
+    date_to: &'a str,
+    number_from: Option<i64>,
+    number_to: Option<i64>,
+    journal_codes: &'a [String],
+}
+
+fn check(raw: Raw<'_>, what: What) -> Result<ExportRequest, OrchestratorError> {
+    let tenant_id = raw.tenant_id.trim().to_owned();
+    if tenant_id.is_empty() {
+        return Err(OrchestratorError::InvalidArgument(
+            "tenant_id is required".into(),
+        ));
+    }
+    let location = raw.location_name.trim().to_owned();
+    if location.is_empty() {
+        return Err(OrchestratorError::InvalidArgument(
+            "location_name is required (e.g. \"Bodyshop A\")".into(),
+        ));
+    }
+    let date_from = parse_date("date_from", raw.date_from)?;
+    let date_to = parse_date("date_to", raw.date_to)?;
+    if let (Some(from), Some(to)) = (date_from, date_to)
+        && from > to
+    {
+        return Err(OrchestratorError::InvalidArgument(format!(
+            "date_from {from} is after date_to {to}"
+        )));
+    }
+    for (field, number) in [
+        ("number_from", raw.number_from),
+        ("number_to", raw.number_to),
+    ] {
+        if let Some(number) = number
+            && number < 1
+        {
+            return Err(OrchestratorError::InvalidArgument(format!(
+                "{field} must be a positive invoice number, got {number}"
+            )));
+        }
+    }
+    if let (Some(from), Some(to)) = (raw.number_from, raw.number_to)
+        && from > to
+    {
+        return Err(OrchestratorError::InvalidArgument(format!(
+            "number_from {from} is greater than number_to {to}"
+        )));
+    }
+    let mut journal_codes: Vec<String> = Vec::new();
+    for code in raw.journal_codes {
+        let code = code.trim().to_owned();
+        if !journal_codes.contains(&code) {
+            journal_codes.push(code);
+        }
+    }
+    Ok(ExportRequest {
+        tenant_id,
+        location,
+        date_from,
+        date_to,
+        number_from: raw.number_from,
+        number_to: raw.number_to,
+        journal_codes,
+        what,
+        dry_run: false,
+        wait_if_busy: false,
+        detach: false,
+    })
+}
+
 impl TryFrom<StartExportRequest> for ExportRequest {
     type Error = OrchestratorError;
 
     fn try_from(request: StartExportRequest) -> Result<Self, Self::Error> {
-        let tenant_id = request.tenant_id.trim().to_owned();
-        if tenant_id.is_empty() {
-            return Err(OrchestratorError::InvalidArgument(
-                "tenant_id is required".into(),
-            ));
-        }
-        let location = request.location_name.trim().to_owned();
-        if location.is_empty() {
-            return Err(OrchestratorError::InvalidArgument(
-                "location_name is required (e.g. \"Bodyshop A\")".into(),
-            ));
-        }
-        let date_from = parse_date("date_from", &request.date_from)?;
-        let date_to = parse_date("date_to", &request.date_to)?;
-        if let (Some(from), Some(to)) = (date_from, date_to)
-            && from > to
-        {
-            return Err(OrchestratorError::InvalidArgument(format!(
-                "date_from {from} is after date_to {to}"
-            )));
-        }
-        if let (Some(from), Some(to)) = (request.number_from, request.number_to)
-            && from > to
-        {
-            return Err(OrchestratorError::InvalidArgument(format!(
-                "number_from {from} is greater than number_to {to}"
-            )));
-        }
         let what = match ExportWhat::try_from(request.what) {
             Ok(ExportWhat::Unspecified | ExportWhat::All) => What::All,
             Ok(ExportWhat::Customers) => What::Customers,
             Ok(ExportWhat::Invoices) => What::Invoices,
+            Ok(ExportWhat::Accounts) => What::Accounts,
             Err(_) => {
                 return Err(OrchestratorError::InvalidArgument(format!(
                     "unknown value {} for what",
@@ -89,22 +141,63 @@ impl TryFrom<StartExportRequest> for ExportRequest {
                 )));
             }
         };
-        let mut journal_codes: Vec<String> = request
-            .journal_codes
-            .iter()
-            .map(|code| code.trim().to_owned())
-            .collect();
-        journal_codes.dedup();
-        Ok(Self {
-            tenant_id,
-            location,
-            date_from,
-            date_to,
+        let raw = Raw {
+            tenant_id: &request.tenant_id,
+            location_name: &request.location_name,
+            date_from: &request.date_from,
+            date_to: &request.date_to,
             number_from: request.number_from,
             number_to: request.number_to,
-            journal_codes,
-            what,
+            journal_codes: &request.journal_codes,
+        };
+        Ok(ExportRequest {
+            dry_run: request.dry_run,
+            wait_if_busy: request.wait_if_busy,
+            detach: request.detach,
+            ..check(raw, what)?
         })
+    }
+}
+
+impl ExportRequest {
+    /// Checks the options of `ExportCustomers`, `ExportInvoices` or `ExportAccounts`.
+    pub fn from_options(
+        options: Option<ExportOptions>,
+        what: What,
+    ) -> Result<Self, OrchestratorError> {
+        let options = options
+            .ok_or_else(|| OrchestratorError::InvalidArgument("options are required".into()))?;
+        let raw = Raw {
+            tenant_id: &options.tenant_id,
+            location_name: &options.location_name,
+            date_from: &options.date_from,
+            date_to: &options.date_to,
+            number_from: options.number_from,
+            number_to: options.number_to,
+            journal_codes: &options.journal_codes,
+        };
+        Ok(ExportRequest {
+            dry_run: options.dry_run,
+            wait_if_busy: options.wait_if_busy,
+            detach: options.detach,
+            ..check(raw, what)?
+        })
+    }
+
+    /// Checks a re-queue selection.
+    pub fn from_requeue(request: &RequeueRequest) -> Result<Self, OrchestratorError> {
+        check(
+            Raw {
+                tenant_id: &request.tenant_id,
+                location_name: &request.location_name,
+                date_from: &request.date_from,
+                date_to: &request.date_to,
+                number_from: request.number_from,
+                number_to: request.number_to,
+                journal_codes: &request.journal_codes,
+            },
+            What::Invoices,
+        )
     }
 }
 

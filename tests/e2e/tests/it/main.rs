@@ -4,3 +4,4 @@
 mod bad_input;
 mod export;
 mod helpers;
+mod runs;
