@@ -134,6 +134,7 @@ impl EmbeddedStack {
                 journal_mapper: url(mapper_addr),
                 octopus_gateway: url(gateway_addr),
             },
+            ..ox_orchestrator::Settings::load().context("orchestrator defaults")?
         })
         .await
         .context("cannot start the orchestrator")?;

@@ -10,6 +10,10 @@ pub struct Settings {
     /// The ledger of runs and items (SQLite embedded; PostgreSQL in a later issue).
     pub database_url: String,
     pub peers: Peers,
+    /// How long a dossier lease lasts without renewal: how soon a crashed run's dossier frees up.
+    pub lease_ms: u64,
+    /// How often to look for unfinished runs of dead processes and resume them.
+    pub resume_interval_ms: u64,
 }
 
 /// Addresses of the services the orchestrator calls.

@@ -23,14 +23,12 @@ pub use error::OrchestratorError;
 /// The fully qualified gRPC service name, as health checks report it.
 pub const SERVICE_NAME: &str = "orchestrator.v1.ExportOrchestrator";
 
-/// How often the orchestrator looks for runs to resume.
-const RESUME_INTERVAL: std::time::Duration = std::time::Duration::from_secs(15);
-
 /// A bound orchestrator, ready to serve.
 pub struct Application {
     server: GrpcServer,
     runner: run::Runner,
     ledger: ledger::Ledger,
+    resume_interval: std::time::Duration,
 }
 
 impl Application {
@@ -41,8 +39,13 @@ impl Application {
         let server = GrpcServer::bind(&settings.listen).await?;
         Ok(Self {
             server,
-            runner: run::Runner::new(peers, ledger.clone()),
+            runner: run::Runner::new(
+                peers,
+                ledger.clone(),
+                std::time::Duration::from_millis(settings.lease_ms),
+            ),
             ledger,
+            resume_interval: std::time::Duration::from_millis(settings.resume_interval_ms),
         })
     }
 
@@ -57,19 +60,20 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then closes the ledger. Meanwhile, every
-    /// `RESUME_INTERVAL` it resumes runs whose process died (their lease ran out).
+    /// `resume_interval` it resumes runs whose process died (their lease ran out).
     pub async fn run_until(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> Result<(), OrchestratorError> {
         let resumer = {
             let runner = self.runner.clone();
+            let interval = self.resume_interval;
             tokio::spawn(async move {
                 loop {
                     if let Err(error) = runner.resume_unfinished().await {
                         tracing::warn!(error = %error, "could not look for unfinished runs");
                     }
-                    tokio::time::sleep(RESUME_INTERVAL).await;
+                    tokio::time::sleep(interval).await;
                 }
             })
         };

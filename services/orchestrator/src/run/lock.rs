@@ -9,8 +9,6 @@ use tokio::task::JoinHandle;
 use crate::error::OrchestratorError;
 use crate::ledger::Ledger;
 
-/// How long a lease lasts without renewal.
-pub(crate) const LEASE: Duration = Duration::from_secs(30);
 /// How often a waiting request tries again.
 const WAIT_STEP: Duration = Duration::from_millis(250);
 
@@ -28,12 +26,13 @@ pub(crate) async fn take_for_resume(
     ledger: &Ledger,
     dossier_id: i32,
     run_id: &str,
+    lease: Duration,
 ) -> Result<Option<Lease>, OrchestratorError> {
     if ledger.lock_is_live(dossier_id).await? {
         return Ok(None);
     }
-    match ledger.try_lock(dossier_id, run_id, LEASE).await? {
-        None => Ok(Some(take(ledger, dossier_id, run_id, false).await?)),
+    match ledger.try_lock(dossier_id, run_id, lease).await? {
+        None => Ok(Some(take(ledger, dossier_id, run_id, false, lease).await?)),
         Some(_) => Ok(None),
     }
 }
@@ -44,9 +43,10 @@ pub(crate) async fn take(
     dossier_id: i32,
     run_id: &str,
     wait: bool,
+    lease: Duration,
 ) -> Result<Lease, OrchestratorError> {
     loop {
-        match ledger.try_lock(dossier_id, run_id, LEASE).await? {
+        match ledger.try_lock(dossier_id, run_id, lease).await? {
             None => break,
             Some(holder) if !wait => {
                 return Err(OrchestratorError::Busy { dossier_id, holder });
@@ -60,8 +60,8 @@ pub(crate) async fn take(
         let run_id = run_id.to_owned();
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(LEASE / 3).await;
-                match ledger.renew_lock(dossier_id, &run_id, LEASE).await {
+                tokio::time::sleep(lease / 3).await;
+                match ledger.renew_lock(dossier_id, &run_id, lease).await {
                     Ok(true) => {}
                     Ok(false) => {
                         tracing::error!(dossier_id, run_id = %run_id, "lost the dossier lease");
@@ -91,7 +91,7 @@ impl Lease {
             .release_lock(self.dossier_id, &self.run_id)
             .await
         {
-            // The lease then runs out by itself within LEASE.
+            // The lease then runs out by itself.
             tracing::warn!(dossier_id = self.dossier_id, error = %error, "could not release the dossier lease");
         }
     }

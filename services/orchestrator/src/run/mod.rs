@@ -30,6 +30,8 @@ pub struct Runner {
     peers: PeerClients,
     ledger: Ledger,
     registry: Registry,
+    /// How long a dossier lease lasts without renewal.
+    lease: std::time::Duration,
 }
 
 /// Octopus calls made for a run, per "METHOD /path/template".
@@ -75,12 +77,14 @@ pub struct StartedRun {
 }
 
 impl Runner {
-    /// A runner over these peers and this ledger.
-    pub fn new(peers: PeerClients, ledger: Ledger) -> Self {
+    /// A runner over these peers and this ledger; `lease` bounds how long a dead run's
+    /// dossier stays locked.
+    pub fn new(peers: PeerClients, ledger: Ledger, lease: std::time::Duration) -> Self {
         Self {
             peers,
             ledger,
             registry: Registry::default(),
+            lease,
         }
     }
 
@@ -102,7 +106,14 @@ impl Runner {
         let profile = self.profile(&request).await?;
         let run_id = uuid::Uuid::new_v4().to_string();
         let dossier_id = profile.dossier_id;
-        let lease = lock::take(&self.ledger, dossier_id, &run_id, request.wait_if_busy).await?;
+        let lease = lock::take(
+            &self.ledger,
+            dossier_id,
+            &run_id,
+            request.wait_if_busy,
+            self.lease,
+        )
+        .await?;
         let request_json = serde_json::to_string(&request)
             .map_err(|error| OrchestratorError::Corrupt(error.to_string()))?;
         if let Err(error) = self
@@ -216,7 +227,8 @@ impl Runner {
                 }
             };
             let Some(lease) =
-                lock::take_for_resume(&self.ledger, row.dossier_id, &row.run_id).await?
+                lock::take_for_resume(&self.ledger, row.dossier_id, &row.run_id, self.lease)
+                    .await?
             else {
                 continue;
             };

@@ -2,6 +2,7 @@
 #![allow(clippy::unwrap_used)] // test helpers outside #[test] fns; a panic is the failure report
 
 mod bad_input;
+mod crash;
 mod export;
 mod helpers;
 mod runs;
