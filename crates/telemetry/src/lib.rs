@@ -50,14 +50,19 @@ pub fn init(service_name: &str, default_filter: &str) -> Result<TelemetryGuard, 
             .map_err(|error| TelemetryError::Install(error.to_string()))?;
         return Ok(TelemetryGuard { provider: None });
     };
-    let service_name = std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| service_name.to_owned());
+    let service_name =
+        std::env::var("OTEL_SERVICE_NAME").unwrap_or_else(|_| service_name.to_owned());
     let exporter = SpanExporter::builder()
         .with_tonic()
         .with_endpoint(endpoint)
         .build()
         .map_err(|error| TelemetryError::Exporter(error.to_string()))?;
     let provider = SdkTracerProvider::builder()
-        .with_resource(Resource::builder().with_service_name(service_name.clone()).build())
+        .with_resource(
+            Resource::builder()
+                .with_service_name(service_name.clone())
+                .build(),
+        )
         .with_batch_exporter(exporter)
         .build();
     let tracer = provider.tracer(service_name);

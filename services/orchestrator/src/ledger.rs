@@ -272,6 +272,42 @@ impl Ledger {
         Ok(())
     }
 
+    /// Schedules a finished run's deferred items to be exported again at `resume_at`.
+    pub async fn schedule_resume(
+        &self,
+        run_id: &str,
+        resume_at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), OrchestratorError> {
+        sqlx::query("UPDATE runs SET resume_at = ? WHERE run_id = ?")
+            .bind(timestamp(resume_at))
+            .bind(run_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Runs whose deferred items are due now and that no later run has taken over.
+    pub async fn due_resumptions(&self) -> Result<Vec<RunRow>, OrchestratorError> {
+        let rows = sqlx::query(
+            "SELECT run_id, tenant_id, location, dossier_id, status, started_at, finished_at, dry_run, request_json
+             FROM runs WHERE resume_at IS NOT NULL AND resume_at <= ? AND resumed_by IS NULL ORDER BY resume_at",
+        )
+        .bind(now())
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(run_row).collect())
+    }
+
+    /// Records which run took over a deferred run's items.
+    pub async fn mark_resumed(&self, run_id: &str, by: &str) -> Result<(), OrchestratorError> {
+        sqlx::query("UPDATE runs SET resumed_by = ? WHERE run_id = ?")
+            .bind(by)
+            .bind(run_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// A finished run's report as JSON; `None` when the run is unknown or still running.
     pub async fn run_report(&self, run_id: &str) -> Result<Option<String>, OrchestratorError> {
         let row = sqlx::query("SELECT report_json FROM runs WHERE run_id = ?")
@@ -507,5 +543,32 @@ mod tests {
         assert_eq!(ledger.requeue(1, &[42, 43]).await.unwrap(), 1);
         assert_eq!(ledger.booked(1, 42).await.unwrap(), None);
         assert_eq!(ledger.requeue(1, &[42]).await.unwrap(), 0);
+    }
+
+    #[tokio::test]
+    async fn deferred_runs_come_due_once() {
+        let ledger = Ledger::open("sqlite::memory:").await.unwrap();
+        ledger
+            .insert_run("r1", "t", "L", 1, "{}", false)
+            .await
+            .unwrap();
+        ledger
+            .insert_run("r2", "t", "L", 1, "{}", false)
+            .await
+            .unwrap();
+        let past = chrono::Utc::now() - chrono::Duration::seconds(1);
+        let future = chrono::Utc::now() + chrono::Duration::hours(1);
+        ledger.schedule_resume("r1", past).await.unwrap();
+        ledger.schedule_resume("r2", future).await.unwrap();
+        let due: Vec<String> = ledger
+            .due_resumptions()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|r| r.run_id)
+            .collect();
+        assert_eq!(due, vec!["r1".to_owned()]);
+        ledger.mark_resumed("r1", "r3").await.unwrap();
+        assert!(ledger.due_resumptions().await.unwrap().is_empty());
     }
 }

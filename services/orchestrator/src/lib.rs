@@ -73,6 +73,9 @@ impl Application {
                     if let Err(error) = runner.resume_unfinished().await {
                         tracing::warn!(error = %error, "could not look for unfinished runs");
                     }
+                    if let Err(error) = runner.resume_deferred().await {
+                        tracing::warn!(error = %error, "could not look for deferred runs");
+                    }
                     tokio::time::sleep(interval).await;
                 }
             })

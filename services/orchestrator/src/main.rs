@@ -8,8 +8,10 @@ async fn main() -> anyhow::Result<()> {
     let telemetry = ox_telemetry::init("orchestrator", "info")?;
     let settings = Settings::load().context("failed to load the orchestrator's settings")?;
     let app = Application::build(settings).await?;
+    // Handlers first: a SIGTERM right after the announcement must drain, not kill.
+    let shutdown = ox_kit::shutdown_signal();
     tracing::info!(grpc_addr = %app.local_addr(), "orchestrator started");
-    let outcome = app.run_until(ox_kit::shutdown_signal()).await;
+    let outcome = app.run_until(shutdown).await;
     telemetry.shutdown();
     Ok(outcome?)
 }

@@ -354,14 +354,19 @@ async fn send(
                     item.octopus = booking_octopus(&record);
                     item
                 }
-                Ok(BookingOutcome::Deferred) => invoice_item(
-                    entry,
-                    status::DEFERRED,
-                    format!(
-                        "deferred: Octopus's daily cap is reached; resumes after {}",
-                        answer.deferred_until
-                    ),
-                ),
+                Ok(BookingOutcome::Deferred) => {
+                    let mut item = invoice_item(
+                        entry,
+                        status::DEFERRED,
+                        format!(
+                            "deferred: Octopus's daily booking cap is reached; it is sent automatically after {}",
+                            answer.deferred_until
+                        ),
+                    );
+                    item.octopus
+                        .insert("deferred_until".into(), answer.deferred_until.clone());
+                    item
+                }
                 _ => {
                     let code = if answer.octopus_error_code != 0 {
                         format!(" (Octopus error {})", answer.octopus_error_code)

@@ -70,6 +70,18 @@ impl RunContext {
     }
 }
 
+/// When a run's deferred items may go: the latest `deferred_until` among them.
+fn resume_at(report: &RunReport) -> Option<chrono::DateTime<chrono::Utc>> {
+    report
+        .items
+        .iter()
+        .filter(|item| item.status == status::DEFERRED)
+        .filter_map(|item| item.octopus.get("deferred_until"))
+        .filter_map(|until| chrono::DateTime::parse_from_rfc3339(until).ok())
+        .map(|until| until.with_timezone(&chrono::Utc))
+        .max()
+}
+
 /// A run that has started: its id, and its report once it ends.
 pub struct StartedRun {
     pub run_id: String,
@@ -313,7 +325,40 @@ impl Runner {
             .map_err(|error| OrchestratorError::Corrupt(error.to_string()))?;
         self.ledger
             .finish_run(&run.run_id, &report.status, &report_json)
-            .await
+            .await?;
+        if let Some(resume_at) = resume_at(report) {
+            self.ledger.schedule_resume(&run.run_id, resume_at).await?;
+            tracing::info!(run_id = %run.run_id, resume_at = %resume_at, "deferred items scheduled");
+        }
+        Ok(())
+    }
+
+    /// Starts a new run for every run whose deferred items are due (Octopus's cap has reset).
+    /// A busy dossier is tried again on the next round.
+    pub async fn resume_deferred(&self) -> Result<Vec<StartedRun>, OrchestratorError> {
+        let mut started = Vec::new();
+        for row in self.ledger.due_resumptions().await? {
+            let mut request: ExportRequest = match serde_json::from_str(&row.request_json) {
+                Ok(request) => request,
+                Err(error) => {
+                    tracing::error!(run_id = %row.run_id, error = %error, "unreadable request of a deferred run");
+                    continue;
+                }
+            };
+            request.wait_if_busy = false;
+            match self.start(request).await {
+                Ok(run) => {
+                    self.ledger.mark_resumed(&row.run_id, &run.run_id).await?;
+                    tracing::info!(run_id = %row.run_id, resumed_by = %run.run_id, "deferred items resumed");
+                    started.push(run);
+                }
+                Err(OrchestratorError::Busy { .. }) => {}
+                Err(error) => {
+                    tracing::warn!(run_id = %row.run_id, error = %error, "cannot resume deferred items yet");
+                }
+            }
+        }
+        Ok(started)
     }
 
     /// The phases in order; returns true when the configuration was invalid and nothing was sent.
