@@ -161,7 +161,7 @@ pub fn country_of_eu_vat_prefix(prefix: &str) -> Option<&'static str> {
 }
 
 /// Lower-cases, strips accents, turns separators into single spaces.
-fn fold(input: &str) -> String {
+pub(crate) fn fold(input: &str) -> String {
     let mut out = String::with_capacity(input.len());
     for c in input.trim().chars().flat_map(char::to_lowercase) {
         let base = match c {

@@ -24,6 +24,10 @@ pub fn parse_amount(field: &'static str, value: &str) -> Result<Decimal, MoneyEr
 pub fn round_cents(value: Decimal) -> Decimal {
     let mut rounded = value.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero);
     rounded.rescale(2);
+    // -0.004 (or a negated zero) rounds to a negative zero, which would print as "-0.00".
+    if rounded.is_zero() {
+        rounded.set_sign_positive(true);
+    }
     rounded
 }
 
@@ -56,6 +60,15 @@ mod tests {
         assert_eq!(round_cents(Decimal::new(6305, 3)).to_string(), "6.31");
         assert_eq!(round_cents(Decimal::new(-6305, 3)).to_string(), "-6.31");
         assert_eq!(round_cents(Decimal::from(100)).to_string(), "100.00");
+    }
+
+    #[test]
+    fn never_writes_a_negative_zero() {
+        assert_eq!(format_cents(-Decimal::ZERO), "0.00");
+        assert_eq!(format_cents(Decimal::new(-4, 3)), "0.00");
+        assert_eq!(format_cents(-(Decimal::ONE - Decimal::ONE)), "0.00");
+        assert_eq!(format_signed_cents(Decimal::new(-4, 3)), "0.00");
+        assert!(!round_cents(-Decimal::ZERO).is_sign_negative());
     }
 
     #[test]

@@ -9,15 +9,35 @@ pub enum MapperError {
     Kit(#[from] ox_kit::KitError),
 }
 
-/// A request the mapper cannot work with as a whole (not one bad item: those are reported per item).
+/// A request the mapper cannot work with (the caller broke the contract), as opposed to one bad
+/// journal, customer or invoice, which is reported in its own item. Every message names the field
+/// by its path in the request (`invoices[2].invoice.lines[0].amount_excl`) and shows its value.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InputError {
-    #[error("the request carries no {0}")]
-    Missing(&'static str),
-    #[error("the export profile is invalid: {0}")]
-    Profile(String),
-    #[error("the dossier snapshot is invalid: {0}")]
-    Snapshot(String),
+    /// A message the request must carry is absent.
+    #[error("the request carries no {what} (field {field})")]
+    Missing { field: String, what: &'static str },
+    /// A field holds a value the mapper cannot read or that the contract rules out.
+    #[error("{field} {problem}")]
+    Invalid { field: String, problem: String },
+}
+
+impl InputError {
+    /// A missing message at `field`.
+    pub fn missing(field: impl Into<String>, what: &'static str) -> Self {
+        Self::Missing {
+            field: field.into(),
+            what,
+        }
+    }
+
+    /// A bad value at `field`; `problem` follows the field's name ("is not a date …").
+    pub fn invalid(field: impl Into<String>, problem: impl Into<String>) -> Self {
+        Self::Invalid {
+            field: field.into(),
+            problem: problem.into(),
+        }
+    }
 }
 
 impl From<InputError> for Status {

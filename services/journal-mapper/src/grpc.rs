@@ -1,5 +1,6 @@
-//! The tonic adapter: request → domain → response. Malformed profiles or snapshots refuse the
-//! request (InvalidArgument); a bad journal, customer or invoice is reported in its own item.
+//! The tonic adapter: it runs the [`api`] function of each RPC on the blocking pool
+//! and turns a refused request into InvalidArgument. A bad journal, customer or invoice is reported
+//! in its own item, not as an error.
 
 use ox_proto::mapping::v1::journal_mapper_server::JournalMapper;
 use ox_proto::mapping::v1::{
@@ -9,7 +10,7 @@ use ox_proto::mapping::v1::{
 use tonic::{Request, Response, Status};
 use tracing::Instrument as _;
 
-use crate::domain::{self, FieldLimits, Profile, Snapshot};
+use crate::api;
 use crate::error::InputError;
 
 /// Serves `mapping.v1.JournalMapper`; stateless.
@@ -24,12 +25,7 @@ impl JournalMapper for JournalMapperGrpc {
         request: Request<ValidateJournalsRequest>,
     ) -> Result<Response<ValidateJournalsResponse>, Status> {
         let request = request.into_inner();
-        let (profile, snapshot) =
-            parse_context(request.profile.as_ref(), request.snapshot.as_ref())?;
-        let response = off_the_runtime(move || {
-            domain::validate_journals(&profile, &snapshot, &request.journals)
-        })
-        .await?;
+        let response = off_the_runtime(move || api::validate_journals(&request)).await?;
         tracing::info!(problems = response.problems.len(), "journals validated");
         Ok(Response::new(response))
     }
@@ -40,18 +36,14 @@ impl JournalMapper for JournalMapperGrpc {
         request: Request<MapCustomersRequest>,
     ) -> Result<Response<MapCustomersResponse>, Status> {
         let request = request.into_inner();
-        // Only the field limits matter here; a missing profile means the default limits.
-        let limits = FieldLimits::from_proto(
-            request
-                .profile
-                .as_ref()
-                .and_then(|profile| profile.field_limits.as_ref()),
-        );
-        let customers =
-            off_the_runtime(move || domain::map_customers(&limits, &request.customers)).await?;
-        let failed = customers.iter().filter(|c| !c.error.is_empty()).count();
+        let response = off_the_runtime(move || api::map_customers(&request)).await?;
+        let failed = response
+            .customers
+            .iter()
+            .filter(|c| !c.error.is_empty())
+            .count();
         tracing::info!(failed, "customers mapped");
-        Ok(Response::new(MapCustomersResponse { customers }))
+        Ok(Response::new(response))
     }
 
     #[tracing::instrument(skip_all, fields(invoices = request.get_ref().invoices.len()))]
@@ -60,39 +52,32 @@ impl JournalMapper for JournalMapperGrpc {
         request: Request<MapInvoicesRequest>,
     ) -> Result<Response<MapInvoicesResponse>, Status> {
         let request = request.into_inner();
-        let (profile, snapshot) =
-            parse_context(request.profile.as_ref(), request.snapshot.as_ref())?;
-        let invoices =
-            off_the_runtime(move || domain::map_invoices(&profile, &snapshot, &request.invoices))
-                .await?;
-        let failed = invoices.iter().filter(|i| !i.error.is_empty()).count();
+        let response = off_the_runtime(move || api::map_invoices(&request)).await?;
+        let failed = response
+            .invoices
+            .iter()
+            .filter(|i| !i.error.is_empty())
+            .count();
         tracing::info!(failed, "invoices mapped");
-        Ok(Response::new(MapInvoicesResponse { invoices }))
+        Ok(Response::new(response))
     }
 }
 
-fn parse_context(
-    profile: Option<&ox_proto::config::v1::ExportProfile>,
-    snapshot: Option<&ox_proto::gateway::v1::DossierSnapshot>,
-) -> Result<(Profile, Snapshot), InputError> {
-    let profile = Profile::from_proto(profile.ok_or(InputError::Missing("export profile"))?)?;
-    let snapshot = Snapshot::from_proto(
-        snapshot.ok_or(InputError::Missing("dossier snapshot"))?,
-        profile.dossier_id,
-    )?;
-    Ok((profile, snapshot))
-}
-
-/// Runs a mapping on the blocking pool: a batch of thousands of invoices must not stall a worker.
+/// Runs a mapping on the blocking pool (a batch of thousands of invoices must not stall a worker)
+/// and answers a refused request with InvalidArgument.
 async fn off_the_runtime<T: Send + 'static>(
-    work: impl FnOnce() -> T + Send + 'static,
+    work: impl FnOnce() -> Result<T, InputError> + Send + 'static,
 ) -> Result<T, Status> {
     let span = tracing::Span::current();
-    tokio::task::spawn_blocking(move || span.in_scope(work))
+    let outcome = tokio::task::spawn_blocking(move || span.in_scope(work))
         .instrument(tracing::Span::current())
         .await
         .map_err(|error| {
             tracing::error!(error = %error, "a mapping task failed");
             Status::internal("internal error")
-        })
+        })?;
+    outcome.map_err(|error| {
+        tracing::warn!(error = %error, "request refused");
+        Status::from(error)
+    })
 }

@@ -1,11 +1,17 @@
 //! Journal mapper: Octopus's bookkeeping rules, pure and deterministic. PlanManager journals,
 //! customers and invoices plus the dossier's snapshot in; journal resolutions, Octopus relations and
 //! bookings, or precise reasons why not, out. No I/O and no clock in [`domain`].
+//!
+//! [`api`] is each RPC as a plain function of the raw request: the contract check of
+//! [`validate`] (a malformed request is refused with InvalidArgument naming the field and value),
+//! then the domain; [`grpc`] runs exactly these on the blocking pool.
 
+pub mod api;
 pub mod config;
 pub mod domain;
 pub mod error;
 pub mod grpc;
+pub mod validate;
 
 use std::future::Future;
 use std::net::SocketAddr;

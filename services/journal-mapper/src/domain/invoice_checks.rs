@@ -1,11 +1,9 @@
-//! Checks and derived fields of one invoice's booking: the debtor's relation, intra-EU VAT numbers,
-//! the balance (I4), the base against PlanManager's total, the rounding warning and the expiry date.
+//! Checks and derived fields of one invoice's booking: the debtor's relation, the balance (I4), the
+//! base against PlanManager's total, the rounding warning and the expiry date.
 
 use chrono::NaiveDate;
-use ox_domain::country;
 use ox_domain::dates::{due_date, parse_date};
 use ox_domain::money::{format_cents, format_signed_cents, parse_amount, round_cents};
-use ox_domain::vat_number::parse_vat_number;
 use ox_proto::gateway::v1::{BookingLine, RelationRef};
 use ox_proto::mapping::v1::InvoiceToMap;
 use ox_proto::planmanager::v1::Invoice;
@@ -13,6 +11,7 @@ use rust_decimal::Decimal;
 
 use crate::domain::invoice_error::InvoiceError;
 use crate::domain::lines::ParsedLine;
+use crate::domain::wire::read_amount;
 
 /// The debtor's relation; it must exist and, when it names an external id, be the invoice's customer.
 pub fn relation_of(item: &InvoiceToMap, invoice: &Invoice) -> Result<RelationRef, InvoiceError> {
@@ -28,27 +27,6 @@ pub fn relation_of(item: &InvoiceToMap, invoice: &Invoice) -> Result<RelationRef
         });
     }
     Ok(relation)
-}
-
-/// Intra-EU VAT needs a valid VAT number of an EU country other than Belgium.
-pub fn check_intra_eu(item: &InvoiceToMap, invoice: &Invoice) -> Result<(), InvoiceError> {
-    let country = country::iso2_from_name(&item.customer_country);
-    let detail = match parse_vat_number(&item.customer_vat_nr, country) {
-        Ok(Some(vat)) if vat.is_eu() && !vat.is_belgian() => return Ok(()),
-        Ok(Some(vat)) if vat.is_belgian() => {
-            format!("has the Belgian VAT number {}", vat.to_octopus())
-        }
-        Ok(Some(vat)) => format!(
-            "has VAT number {}, which is not from an EU country",
-            vat.compact()
-        ),
-        Ok(None) => "has no VAT number".to_owned(),
-        Err(error) => format!("has an invalid VAT number ({error})"),
-    };
-    Err(InvoiceError::IntraEuNeedsVat {
-        customer: invoice.customer_id,
-        detail,
-    })
 }
 
 /// I4, checked before the booking leaves: Σ(base + VAT) == amount for an invoice, == −amount for
@@ -84,7 +62,7 @@ pub fn check_base(
     lines: &[ParsedLine],
     groups: usize,
 ) -> Result<(), InvoiceError> {
-    let Ok(total_excl) = parse_amount("total_excl", &invoice.total_excl) else {
+    let Ok(total_excl) = read_amount(&invoice.total_excl) else {
         return Ok(());
     };
     let lines_base: Decimal = lines.iter().map(|line| line.base).sum();
@@ -103,7 +81,7 @@ pub fn rounding_warning(invoice: &Invoice, credit_note: bool, amount: Decimal) -
     if invoice.total_incl.trim().is_empty() {
         return None;
     }
-    let Ok(total_incl) = parse_amount("total_incl", &invoice.total_incl) else {
+    let Ok(total_incl) = read_amount(&invoice.total_incl) else {
         return Some(format!(
             "PlanManager's total {:?} is not a number; the booking total {} could not be compared",
             invoice.total_incl,
@@ -258,34 +236,6 @@ mod tests {
                 lines: "121.00".into(),
                 amount: "121.01".into()
             }
-        );
-    }
-
-    #[test]
-    fn needs_a_foreign_eu_vat_number_for_intra_eu_vat() {
-        let inv = invoice();
-        assert!(check_intra_eu(&item("NL161803398B01", "NL"), &inv).is_ok());
-        assert!(check_intra_eu(&item("161803398B01", "Nederland"), &inv).is_ok());
-        let detail = |vat: &str, country: &str| match check_intra_eu(&item(vat, country), &inv) {
-            Err(InvoiceError::IntraEuNeedsVat { detail, .. }) => detail,
-            other => panic!("{other:?}"),
-        };
-        assert_eq!(
-            detail("BE0412.345.614", "BE"),
-            "has the Belgian VAT number BE0412.345.614"
-        );
-        assert_eq!(detail("", "NL"), "has no VAT number");
-        assert!(
-            detail("NL1234", "NL")
-                .starts_with("has an invalid VAT number (NL1234 is not a valid NL")
-        );
-        assert!(detail("CHE123456789", "CH").ends_with("which is not from an EU country"));
-        assert_eq!(
-            check_intra_eu(&item("", "BE"), &inv)
-                .unwrap_err()
-                .to_string(),
-            "intra-EU VAT needs a valid VAT number of another EU country on the customer, but \
-             customer 1001 has no VAT number"
         );
     }
 

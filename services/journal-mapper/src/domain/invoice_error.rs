@@ -1,7 +1,6 @@
 //! Why an invoice cannot become an Octopus booking, in words a bookkeeper can act on.
 
 use ox_domain::dates::DateError;
-use ox_domain::money::MoneyError;
 
 use crate::domain::placement::{KeyError, PlacementError};
 
@@ -31,8 +30,13 @@ pub enum InvoiceError {
     Currency { currency: String },
     #[error("the invoice has no lines")]
     NoLines,
-    #[error("line {line}: {source}")]
-    Amount { line: i32, source: MoneyError },
+    #[error("line {line}: {field} {problem}")]
+    Number {
+        line: i32,
+        field: &'static str,
+        /// What is wrong, with the value: "is not a decimal number: \"12,50\"".
+        problem: String,
+    },
     #[error("line {line} has an unknown VAT regime ({value})")]
     UnknownRegime { line: i32, value: i32 },
     #[error(
@@ -70,6 +74,21 @@ pub enum InvoiceError {
     #[error("line {line} has no VAT amount, which the document rounding policy needs")]
     MissingPrintedVat { line: i32 },
     #[error(
+        "line {line} is marked {regime}, which charges no VAT, but {what}: set the rate to 0 % or \
+         the regime to standard in PlanManager"
+    )]
+    RegimeCharges {
+        line: i32,
+        regime: &'static str,
+        /// "has VAT rate 21 %" or "PlanManager printed VAT 2.10 on it".
+        what: String,
+    },
+    #[error(
+        "Belgian reverse charge (medecontractant) needs a valid Belgian VAT number on the customer, \
+         but customer {customer} {detail}"
+    )]
+    ReverseChargeNeedsVat { customer: i64, detail: String },
+    #[error(
         "intra-EU VAT needs a valid VAT number of another EU country on the customer, but \
          customer {customer} {detail}"
     )]
@@ -79,6 +98,27 @@ pub enum InvoiceError {
          {vat} of opposite signs, which Octopus refuses: correct the invoice in PlanManager"
     )]
     OppositeSigns {
+        account: i32,
+        code: String,
+        base: String,
+        vat: String,
+    },
+    #[error(
+        "the booking line for account {account} with VAT code {code} would carry VAT {vat} on a base \
+         of 0.00, which Octopus refuses: correct the invoice in PlanManager"
+    )]
+    VatWithoutBase {
+        account: i32,
+        code: String,
+        vat: String,
+    },
+    #[error(
+        "the credit note's booking line for account {account} with VAT code {code} would be negative \
+         (base {base}, VAT {vat}), but Octopus books a credit note with positive lines: book the \
+         deduction on the same general-ledger account as the lines it reduces, or correct the credit \
+         note in PlanManager"
+    )]
+    CreditNoteNegativeLine {
         account: i32,
         code: String,
         base: String,

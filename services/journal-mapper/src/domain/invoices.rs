@@ -2,22 +2,25 @@
 //! bookyear and period of its date, in its journal, with lines per (account, VAT code).
 //!
 //! Invariant (I4): Σ(base + VAT) of the lines == amount to the cent (−amount for a credit note,
-//! which carries a negative amount and positive lines); no line has base and VAT of opposite signs.
+//! which carries a negative amount and positive lines); no line has base and VAT of opposite signs
+//! (booking_lines holds the invoice instead).
 
 use ox_domain::dates::{format_date, parse_date};
 use ox_domain::money::{format_cents, round_cents};
-use ox_proto::gateway::v1::{Booking, BookingLine};
+use ox_proto::gateway::v1::Booking;
 use ox_proto::mapping::v1::{InvoiceToMap, MappedInvoice};
-use ox_proto::planmanager::v1::InvoiceKind;
+use ox_proto::planmanager::v1::{Invoice, InvoiceKind};
 use rust_decimal::Decimal;
 
+use crate::domain::booking_lines::booking_lines;
 use crate::domain::invoice_checks::{
-    check_balance, check_base, check_intra_eu, expiry, relation_of, rounding_warning,
+    check_balance, check_base, expiry, relation_of, rounding_warning,
 };
 use crate::domain::invoice_error::InvoiceError;
 use crate::domain::lines::{group_lines, parse_lines};
 use crate::domain::placement::{place_one, resolve_key};
-use crate::domain::profile::{Profile, Regime};
+use crate::domain::profile::Profile;
+use crate::domain::regimes::check_regimes;
 use crate::domain::rounding::vat_per_group;
 use crate::domain::snapshot::Snapshot;
 
@@ -100,35 +103,10 @@ pub fn map_invoice(
             line.printed_vat = line.printed_vat.map(|vat| -vat);
         }
     }
-    if lines.iter().any(|line| line.regime == Regime::IntraEu) {
-        check_intra_eu(item, invoice)?;
-    }
+    check_regimes(item, invoice, &lines)?;
     let groups = group_lines(profile, snapshot, &lines)?;
     let vats = vat_per_group(&groups, profile.rounding)?;
-
-    let mut booking_lines = Vec::with_capacity(groups.len());
-    let mut total = Decimal::ZERO;
-    for (group, vat) in groups.iter().zip(&vats) {
-        let (base, vat) = (group.base, *vat);
-        if (base > Decimal::ZERO && vat < Decimal::ZERO)
-            || (base < Decimal::ZERO && vat > Decimal::ZERO)
-        {
-            return Err(InvoiceError::OppositeSigns {
-                account: group.account,
-                code: group.vat_code.clone(),
-                base: format_cents(base),
-                vat: format_cents(vat),
-            });
-        }
-        total += base + vat;
-        booking_lines.push(BookingLine {
-            account_key: group.account,
-            base_amount: format_cents(base),
-            vat_code: group.vat_code.clone(),
-            vat_amount: format_cents(vat),
-            comment: String::new(),
-        });
-    }
+    let (booking_lines, total) = booking_lines(&groups, &vats, credit_note)?;
     let amount = round_cents(if credit_note { -total } else { total });
     check_balance(&booking_lines, amount, credit_note)?;
     check_base(invoice, &lines, groups.len())?;
@@ -145,7 +123,7 @@ pub fn map_invoice(
         document_date: format_date(date),
         expiry_date: format_date(expiry(invoice, date)?),
         relation: Some(relation),
-        comment: format!("{}/{}", invoice.journal_code.trim(), invoice.number),
+        comment: comment(invoice, credit_note),
         reference: invoice.structured_reference.trim().to_owned(),
         amount: format_cents(amount),
         currency_code: "EUR".to_owned(),
@@ -155,13 +133,27 @@ pub fn map_invoice(
     Ok(MappedBooking { booking, warnings })
 }
 
+/// "700/6125001", and for a credit note "700/6125007 credit note for invoice 4711": the contract
+/// carries only the PlanManager id of the credited invoice (field case 11).
+fn comment(invoice: &Invoice, credit_note: bool) -> String {
+    let document = format!("{}/{}", invoice.journal_code.trim(), invoice.number);
+    if credit_note && invoice.credited_invoice_id != 0 {
+        format!(
+            "{document} credit note for invoice {}",
+            invoice.credited_invoice_id
+        )
+    } else {
+        document
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use ox_proto::gateway::v1::RelationRef;
-    use ox_proto::planmanager::v1::{Invoice, InvoiceLine, VatRegime};
+    use ox_proto::planmanager::v1::{InvoiceLine, VatRegime};
 
     use super::*;
-    use crate::domain::profile::{Rounding, VatRule};
+    use crate::domain::profile::{Regime, Rounding, VatRule};
     use crate::domain::snapshot::VatCode;
     use crate::domain::test_support::{profile_with_overrides, snapshot_2025, v_journal};
 

@@ -1,13 +1,14 @@
 //! Invoice lines: parsed, given an account and a checked Octopus sales VAT code, and grouped per
 //! (account, VAT code) in first-seen order.
 
-use ox_domain::money::{format_percent, parse_amount, round_cents};
+use ox_domain::money::{format_percent, round_cents};
 use ox_proto::planmanager::v1::InvoiceLine;
 use rust_decimal::Decimal;
 
 use crate::domain::invoice_error::InvoiceError;
 use crate::domain::profile::{Profile, Regime};
 use crate::domain::snapshot::{Snapshot, VAT_CODE_SELL};
+use crate::domain::wire::{WireProblem, read_amount, read_rate, shown};
 
 /// One PlanManager line with its numbers parsed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,13 +44,18 @@ pub fn parse_lines(
     let mut parsed = Vec::with_capacity(lines.len());
     for line in lines {
         let seq = line.seq;
-        let amount = |field: &'static str, value: &str| {
-            parse_amount(field, value).map_err(|source| InvoiceError::Amount { line: seq, source })
-        };
+        let number =
+            |field: &'static str, value: &str, read: fn(&str) -> Result<Decimal, WireProblem>| {
+                read(value).map_err(|problem| InvoiceError::Number {
+                    line: seq,
+                    field,
+                    problem: format!("{}: {}", problem.describe(), shown(value)),
+                })
+            };
         let printed_vat = if line.vat_amount.trim().is_empty() {
             None
         } else {
-            Some(amount("vat_amount", &line.vat_amount)?)
+            Some(number("vat_amount", &line.vat_amount, read_amount)?)
         };
         let regime = Regime::from_line(line.vat_regime).ok_or(InvoiceError::UnknownRegime {
             line: seq,
@@ -65,8 +71,8 @@ pub fn parse_lines(
         };
         parsed.push(ParsedLine {
             seq,
-            base: amount("amount_excl", &line.amount_excl)?,
-            rate: amount("vat_rate", &line.vat_rate)?,
+            base: number("amount_excl", &line.amount_excl, read_amount)?,
+            rate: number("vat_rate", &line.vat_rate, read_rate)?,
             printed_vat,
             regime,
             account,
@@ -277,7 +283,7 @@ mod tests {
             group(&[line(2, "12,50", "21", VatRegime::Standard, 0)])
                 .unwrap_err()
                 .to_string(),
-            "line 2: amount_excl is not a decimal amount: \"12,50\""
+            "line 2: amount_excl is not a decimal number: \"12,50\""
         );
         let (mut profile, _) = setup();
         profile.default_revenue_account = 0;

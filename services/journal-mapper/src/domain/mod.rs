@@ -1,6 +1,7 @@
 //! The mapping rules in plain functions: no I/O, no clock, no gRPC. Inputs are the contract's
 //! message types (plain data); the profile and snapshot are parsed once per request.
 
+pub mod booking_lines;
 pub mod customer_rules;
 pub mod customers;
 pub mod invoice_checks;
@@ -10,9 +11,11 @@ pub mod journals;
 pub mod lines;
 pub mod placement;
 pub mod profile;
+pub mod regimes;
 pub mod relation_fields;
 pub mod rounding;
 pub mod snapshot;
+pub mod wire;
 
 #[cfg(test)]
 mod test_support;

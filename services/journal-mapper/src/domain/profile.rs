@@ -3,11 +3,12 @@
 
 use std::collections::BTreeMap;
 
-use ox_domain::money::{format_percent, parse_amount};
+use ox_domain::money::format_percent;
 use ox_proto::config::v1 as config;
 use ox_proto::planmanager::v1::VatRegime;
 use rust_decimal::Decimal;
 
+use crate::domain::wire::{read_rate, shown};
 use crate::error::InputError;
 
 /// The VAT regime of a line (from PlanManager) or of a VAT mapping (from the config).
@@ -124,7 +125,7 @@ pub struct Profile {
 }
 
 impl Profile {
-    /// Parses the profile; a malformed VAT mapping or rounding policy refuses the whole request.
+    /// Parses and checks the profile; a malformed or contradictory value refuses the whole request.
     pub fn from_proto(profile: &config::ExportProfile) -> Result<Self, InputError> {
         let rounding = match config::RoundingPolicy::try_from(profile.rounding_policy) {
             Ok(config::RoundingPolicy::Unspecified | config::RoundingPolicy::OctopusTotal) => {
@@ -132,31 +133,64 @@ impl Profile {
             }
             Ok(config::RoundingPolicy::Document) => Rounding::Document,
             Err(_) => {
-                return Err(InputError::Profile(format!(
-                    "unknown rounding policy {}",
-                    profile.rounding_policy
-                )));
+                return Err(InputError::invalid(
+                    "profile.rounding_policy",
+                    format!(
+                        "is not a known rounding policy: {}",
+                        profile.rounding_policy
+                    ),
+                ));
             }
         };
-        let mut vat_rules: Vec<VatRule> = Vec::new();
-        for mapping in &profile.vat_mappings {
-            let rule = parse_vat_rule(mapping)?;
-            if let Some(other) = vat_rules
+        if profile.dossier_id <= 0 {
+            return Err(InputError::invalid(
+                "profile.dossier_id",
+                format!(
+                    "is not an Octopus dossier id (a positive number): {}",
+                    profile.dossier_id
+                ),
+            ));
+        }
+        for (field, account) in [
+            (
+                "profile.default_revenue_account",
+                profile.default_revenue_account,
+            ),
+            (
+                "profile.default_receivable_account",
+                profile.default_receivable_account,
+            ),
+        ] {
+            if account < 0 {
+                return Err(InputError::invalid(
+                    field,
+                    format!("is not an account number: {account}"),
+                ));
+            }
+        }
+        let mut vat_rules: Vec<(usize, VatRule)> = Vec::new();
+        for (index, mapping) in profile.vat_mappings.iter().enumerate() {
+            let rule = parse_vat_rule(index, mapping)?;
+            if let Some((other_index, other)) = vat_rules
                 .iter()
-                .find(|known| known.rate == rule.rate && known.regime == rule.regime)
+                .find(|(_, known)| known.rate == rule.rate && known.regime == rule.regime)
             {
                 if other.octopus_code != rule.octopus_code {
-                    return Err(InputError::Profile(format!(
-                        "the VAT mapping maps {} % ({}) to both {} and {}",
-                        format_percent(rule.rate),
-                        rule.regime.label(),
-                        other.octopus_code,
-                        rule.octopus_code
-                    )));
+                    return Err(InputError::invalid(
+                        format!("profile.vat_mappings[{index}]"),
+                        format!(
+                            "maps {} % ({}) to {}, but profile.vat_mappings[{other_index}] maps it \
+                             to {}: one rate and regime can have only one Octopus VAT code",
+                            format_percent(rule.rate),
+                            rule.regime.label(),
+                            rule.octopus_code,
+                            other.octopus_code
+                        ),
+                    ));
                 }
                 continue;
             }
-            vat_rules.push(rule);
+            vat_rules.push((index, rule));
         }
         // An empty override value means "no override", not "book into journal ''".
         let journal_overrides = profile
@@ -168,7 +202,7 @@ impl Profile {
         Ok(Self {
             dossier_id: profile.dossier_id,
             journal_overrides,
-            vat_rules,
+            vat_rules: vat_rules.into_iter().map(|(_, rule)| rule).collect(),
             default_revenue_account: profile.default_revenue_account,
             default_receivable_account: profile.default_receivable_account,
             rounding,
@@ -185,26 +219,33 @@ impl Profile {
     }
 }
 
-fn parse_vat_rule(mapping: &config::VatMapping) -> Result<VatRule, InputError> {
-    let rate = parse_amount("rate", &mapping.rate).map_err(|_| {
-        InputError::Profile(format!(
-            "VAT mapping rate {:?} is not a number",
-            mapping.rate
-        ))
+fn parse_vat_rule(index: usize, mapping: &config::VatMapping) -> Result<VatRule, InputError> {
+    let field = |name: &str| format!("profile.vat_mappings[{index}].{name}");
+    let rate = read_rate(&mapping.rate).map_err(|problem| {
+        InputError::invalid(
+            field("rate"),
+            format!("{}: {}", problem.describe(), shown(&mapping.rate)),
+        )
     })?;
     let regime = Regime::from_config(&mapping.regime).ok_or_else(|| {
-        InputError::Profile(format!(
-            "VAT mapping regime {:?} is not one of standard, reverse_charge_be, intra_eu, export, exempt",
-            mapping.regime
-        ))
+        InputError::invalid(
+            field("regime"),
+            format!(
+                "is not one of standard, reverse_charge_be, intra_eu, export, exempt: {}",
+                shown(&mapping.regime)
+            ),
+        )
     })?;
     let octopus_code = mapping.octopus_code.trim().to_owned();
     if octopus_code.is_empty() {
-        return Err(InputError::Profile(format!(
-            "the VAT mapping for {} % ({}) has no Octopus code",
-            format_percent(rate),
-            regime.label()
-        )));
+        return Err(InputError::invalid(
+            field("octopus_code"),
+            format!(
+                "is empty; it must name the Octopus VAT code for {} % ({})",
+                format_percent(rate),
+                regime.label()
+            ),
+        ));
     }
     Ok(VatRule {
         rate,
@@ -228,6 +269,7 @@ mod tests {
     #[test]
     fn compares_rates_as_decimals_and_defaults_the_regime() {
         let profile = Profile::from_proto(&config::ExportProfile {
+            dossier_id: 1111,
             vat_mappings: vec![mapping("21.00", "", "21"), mapping("0", "intra_eu", "ICL")],
             ..Default::default()
         })
@@ -245,36 +287,63 @@ mod tests {
         assert_eq!(profile.field_limits, FieldLimits::default());
     }
 
+    fn refusal(change: impl FnOnce(&mut config::ExportProfile)) -> String {
+        let mut profile = config::ExportProfile {
+            dossier_id: 1111,
+            ..Default::default()
+        };
+        change(&mut profile);
+        Profile::from_proto(&profile).unwrap_err().to_string()
+    }
+
     #[test]
     fn refuses_malformed_or_contradictory_mappings() {
-        let bad_rate = config::ExportProfile {
-            vat_mappings: vec![mapping("21%", "", "21")],
-            ..Default::default()
-        };
         assert_eq!(
-            Profile::from_proto(&bad_rate).unwrap_err().to_string(),
-            "the export profile is invalid: VAT mapping rate \"21%\" is not a number"
+            refusal(|p| p.vat_mappings = vec![mapping("21%", "", "21")]),
+            "profile.vat_mappings[0].rate is not a decimal number: \"21%\""
         );
-        let twice = config::ExportProfile {
-            vat_mappings: vec![mapping("21", "standard", "21"), mapping("21.0", "", "211")],
-            ..Default::default()
-        };
-        assert!(
-            Profile::from_proto(&twice)
-                .unwrap_err()
-                .to_string()
-                .contains("both 21 and 211")
+        assert_eq!(
+            refusal(|p| p.vat_mappings = vec![mapping("21", "", "21"), mapping("150", "", "X")]),
+            "profile.vat_mappings[1].rate is not a VAT rate between 0 and 100 %: \"150\""
         );
-        let unknown_policy = config::ExportProfile {
-            rounding_policy: 9,
-            ..Default::default()
-        };
-        assert!(Profile::from_proto(&unknown_policy).is_err());
+        assert_eq!(
+            refusal(|p| p.vat_mappings =
+                vec![mapping("21", "standard", "21"), mapping("21.0", "", "211")]),
+            "profile.vat_mappings[1] maps 21 % (standard) to 211, but profile.vat_mappings[0] maps it \
+             to 21: one rate and regime can have only one Octopus VAT code"
+        );
+        assert_eq!(
+            refusal(|p| p.vat_mappings = vec![mapping("0", "domestic", "00")]),
+            "profile.vat_mappings[0].regime is not one of standard, reverse_charge_be, intra_eu, \
+             export, exempt: \"domestic\""
+        );
+        assert_eq!(
+            refusal(|p| p.vat_mappings = vec![mapping("0", "intra_eu", " ")]),
+            "profile.vat_mappings[0].octopus_code is empty; it must name the Octopus VAT code for \
+             0 % (intra-EU)"
+        );
+    }
+
+    #[test]
+    fn refuses_unknown_policies_dossiers_and_negative_accounts() {
+        assert_eq!(
+            refusal(|p| p.rounding_policy = 9),
+            "profile.rounding_policy is not a known rounding policy: 9"
+        );
+        assert_eq!(
+            refusal(|p| p.dossier_id = 0),
+            "profile.dossier_id is not an Octopus dossier id (a positive number): 0"
+        );
+        assert_eq!(
+            refusal(|p| p.default_receivable_account = -400000),
+            "profile.default_receivable_account is not an account number: -400000"
+        );
     }
 
     #[test]
     fn takes_explicit_limits_with_zero_meaning_unlimited() {
         let profile = Profile::from_proto(&config::ExportProfile {
+            dossier_id: 1111,
             rounding_policy: config::RoundingPolicy::Document as i32,
             field_limits: Some(config::FieldLimits {
                 name: 0,

@@ -1,7 +1,8 @@
 //! VAT per booking line under the dossier's rounding policy (design.md, "Rounding").
 //!
 //! Octopus-total: VAT once per VAT code on the summed base, half away from zero to the cent, spread
-//! over that code's lines with the difference on the largest line, so the parts add up exactly.
+//! over that code's lines with the difference on the largest line whose sign allows it, so the
+//! parts add up exactly and no line gets VAT of the other sign than its base.
 //! Document: PlanManager's printed VAT, summed per line.
 
 use ox_domain::money::round_cents;
@@ -48,20 +49,50 @@ fn octopus_total(groups: &[Group]) -> Vec<Decimal> {
         // Every group of one code has the same rate (lines::group_lines refuses mixed rates).
         let total = round_cents(base * group.rate / hundred);
         let spread: Decimal = members.iter().map(|i| vat[*i]).sum();
-        let difference = total - spread;
-        if difference.is_zero() {
-            continue;
-        }
-        // The first group with the largest absolute base takes the cents, so the parts add up.
-        let mut largest = members[0];
-        for i in &members {
-            if groups[*i].base.abs() > groups[largest].base.abs() {
-                largest = *i;
-            }
-        }
-        vat[largest] += difference;
+        spread_difference(groups, &members, &mut vat, total - spread);
     }
     vat
+}
+
+/// Hands out `difference` cent by cent so the code's parts add up to its total. Each cent goes to
+/// the largest base (the first on ties) whose VAT keeps the sign of its base: a discount on its own
+/// account never ends up with VAT of the other sign. Such a group always exists (if every base
+/// were on the other side, the total would be too); should none be found, the largest group takes
+/// the rest and the sign check holds the invoice.
+fn spread_difference(
+    groups: &[Group],
+    members: &[usize],
+    vat: &mut [Decimal],
+    difference: Decimal,
+) {
+    let cent = Decimal::new(1, 2);
+    let mut left = difference;
+    while !left.is_zero() {
+        let step = if left.is_sign_positive() { cent } else { -cent };
+        let keeps_sign = |i: usize| {
+            let after = vat[i] + step;
+            let base = groups[i].base;
+            (base > Decimal::ZERO && after >= Decimal::ZERO)
+                || (base < Decimal::ZERO && after <= Decimal::ZERO)
+        };
+        let Some(target) = largest(groups, members.iter().copied().filter(|i| keeps_sign(*i)))
+        else {
+            if let Some(target) = largest(groups, members.iter().copied()) {
+                vat[target] += left;
+            }
+            return;
+        };
+        vat[target] += step;
+        left -= step;
+    }
+}
+
+/// The first index with the largest absolute base.
+fn largest(groups: &[Group], candidates: impl Iterator<Item = usize>) -> Option<usize> {
+    candidates.fold(None, |best, i| match best {
+        Some(b) if groups[b].base.abs() >= groups[i].base.abs() => Some(b),
+        _ => Some(i),
+    })
 }
 
 #[cfg(test)]
@@ -107,6 +138,29 @@ mod tests {
         // Code 21: per line 0.01 + 0.01 + 0.01 = 0.03; on 0.17 → 0.0357 → 0.04: +0.01 on group 4.
         let vat = vat_per_group(&groups, Rounding::OctopusTotal).unwrap();
         assert_eq!(strings(&vat), ["0.01", "6.00", "0.01", "0.02"]);
+    }
+
+    #[test]
+    fn never_gives_a_line_vat_of_the_other_sign_when_spreading() {
+        // Per group: 0.00, 0.00, -0.01, -0.01 = -0.02; on the total -0.02 × 21 % = -0.0042 → 0.00.
+        // Of the +0.02, the first cent takes group 3 back to 0.00; a second cent there would give
+        // base -0.03 VAT +0.01, so it goes to group 4, the next largest whose sign allows it.
+        let groups = [
+            group(1, "21", 21, "0.02", None),
+            group(2, "21", 21, "0.02", None),
+            group(3, "21", 21, "-0.03", None),
+            group(4, "21", 21, "-0.03", None),
+        ];
+        let vat = vat_per_group(&groups, Rounding::OctopusTotal).unwrap();
+        assert_eq!(strings(&vat), ["0.00", "0.00", "0.00", "0.00"]);
+        // Three discounts alone: -0.01 each, -0.02 on the total; +0.01 back on the first.
+        let groups = [
+            group(1, "21", 21, "-0.03", None),
+            group(2, "21", 21, "-0.03", None),
+            group(3, "21", 21, "-0.03", None),
+        ];
+        let vat = vat_per_group(&groups, Rounding::OctopusTotal).unwrap();
+        assert_eq!(strings(&vat), ["0.00", "-0.01", "-0.01"]);
     }
 
     #[test]

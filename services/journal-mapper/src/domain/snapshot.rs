@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use ox_domain::dates::parse_date;
 use ox_proto::gateway::v1 as gateway;
 
+use crate::domain::wire::{read_rate, shown};
 use crate::error::InputError;
 
 /// A bookyear period as Octopus numbers it (e.g. 202503).
@@ -75,14 +76,29 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Parses the snapshot; `fallback_dossier_id` names the dossier when the snapshot does not.
+    /// Parses and checks the snapshot; `profile_dossier_id` names the dossier when the snapshot
+    /// does not, and a snapshot of another dossier is refused (0: no profile to compare with).
     pub fn from_proto(
         snapshot: &gateway::DossierSnapshot,
-        fallback_dossier_id: i32,
+        profile_dossier_id: i32,
     ) -> Result<Self, InputError> {
+        let dossier_id = match (snapshot.dossier_id, profile_dossier_id) {
+            (0, profile) => profile,
+            (own, 0) => own,
+            (own, profile) if own == profile => own,
+            (own, profile) => {
+                return Err(InputError::invalid(
+                    "snapshot.dossier_id",
+                    format!(
+                        "is {own}, but the export profile is for Octopus dossier {profile}: the \
+                         snapshot must be read from the profile's dossier"
+                    ),
+                ));
+            }
+        };
         let mut bookyears = Vec::with_capacity(snapshot.bookyears.len());
-        for bookyear in &snapshot.bookyears {
-            bookyears.push(parse_bookyear(bookyear)?);
+        for (index, bookyear) in snapshot.bookyears.iter().enumerate() {
+            bookyears.push(parse_bookyear(index, bookyear)?);
         }
         let journals = snapshot
             .journals
@@ -98,19 +114,22 @@ impl Snapshot {
                 insertion_type: journal.insertion_type,
             })
             .collect();
-        let vat_codes = snapshot
-            .vat_codes
-            .iter()
-            .map(|code| VatCode {
+        let mut vat_codes = Vec::with_capacity(snapshot.vat_codes.len());
+        for (index, code) in snapshot.vat_codes.iter().enumerate() {
+            let percentage = code.base_percentage.trim();
+            if !percentage.is_empty()
+                && let Err(problem) = read_rate(percentage)
+            {
+                return Err(InputError::invalid(
+                    format!("snapshot.vat_codes[{index}].base_percentage"),
+                    format!("{}: {}", problem.describe(), shown(&code.base_percentage)),
+                ));
+            }
+            vat_codes.push(VatCode {
                 code: code.code.trim().to_owned(),
                 kind: code.r#type,
-            })
-            .collect();
-        let dossier_id = if snapshot.dossier_id != 0 {
-            snapshot.dossier_id
-        } else {
-            fallback_dossier_id
-        };
+            });
+        }
         Ok(Self {
             dossier_id,
             bookyears,
@@ -158,24 +177,46 @@ fn journal_type(journal: &gateway::OctopusJournal) -> String {
     }
 }
 
-fn parse_bookyear(bookyear: &gateway::Bookyear) -> Result<Bookyear, InputError> {
+fn parse_bookyear(index: usize, bookyear: &gateway::Bookyear) -> Result<Bookyear, InputError> {
     let label = if bookyear.description.trim().is_empty() {
         format!("with id {}", bookyear.id)
     } else {
         bookyear.description.trim().to_owned()
     };
-    let date = |field: &'static str, value: &str| {
-        parse_date(field, value)
-            .map_err(|error| InputError::Snapshot(format!("bookyear {label}: {error}")))
+    let path = format!("snapshot.bookyears[{index}]");
+    let date = |field: String, value: &str| {
+        parse_date("", value).map_err(|_| {
+            InputError::invalid(
+                field,
+                format!(
+                    "is not a date (YYYY-MM-DD): {} (bookyear {label})",
+                    shown(value)
+                ),
+            )
+        })
     };
-    let start = date("start_date", &bookyear.start_date)?;
-    let end = date("end_date", &bookyear.end_date)?;
+    let range = |field: String, start: NaiveDate, end: NaiveDate| {
+        if start > end {
+            return Err(InputError::invalid(
+                field,
+                format!("ends before it starts: {start} to {end} (bookyear {label})"),
+            ));
+        }
+        Ok(())
+    };
+    let start = date(format!("{path}.start_date"), &bookyear.start_date)?;
+    let end = date(format!("{path}.end_date"), &bookyear.end_date)?;
+    range(path.clone(), start, end)?;
     let mut periods = Vec::with_capacity(bookyear.periods.len());
-    for period in &bookyear.periods {
+    for (nr, period) in bookyear.periods.iter().enumerate() {
+        let at = format!("{path}.periods[{nr}]");
+        let period_start = date(format!("{at}.start_date"), &period.start_date)?;
+        let period_end = date(format!("{at}.end_date"), &period.end_date)?;
+        range(at, period_start, period_end)?;
         periods.push(Period {
             nr: period.nr,
-            start: date("period start_date", &period.start_date)?,
-            end: date("period end_date", &period.end_date)?,
+            start: period_start,
+            end: period_end,
         });
     }
     Ok(Bookyear {
@@ -251,21 +292,56 @@ mod tests {
         assert_eq!(snapshot.journal(7, "V1").unwrap().journal_type, "V");
     }
 
-    #[test]
-    fn refuses_a_snapshot_with_a_malformed_date() {
-        let snapshot = gateway::DossierSnapshot {
+    fn refusal(change: impl FnOnce(&mut gateway::DossierSnapshot)) -> String {
+        let mut snapshot = gateway::DossierSnapshot {
+            dossier_id: 1111,
             bookyears: vec![gateway::Bookyear {
                 id: 1,
                 description: "2025".into(),
                 start_date: "2025-01-01".into(),
-                end_date: "31/12/2025".into(),
+                end_date: "2025-12-31".into(),
+                periods: vec![period(202501, "2025-01-01", "2025-01-31")],
                 ..Default::default()
             }],
             ..Default::default()
         };
+        change(&mut snapshot);
+        Snapshot::from_proto(&snapshot, 1111)
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn refuses_a_snapshot_with_a_malformed_date_or_range() {
         assert_eq!(
-            Snapshot::from_proto(&snapshot, 1).unwrap_err().to_string(),
-            "the dossier snapshot is invalid: bookyear 2025: end_date is not a date (YYYY-MM-DD): \"31/12/2025\""
+            refusal(|s| s.bookyears[0].end_date = "31/12/2025".into()),
+            "snapshot.bookyears[0].end_date is not a date (YYYY-MM-DD): \"31/12/2025\" (bookyear 2025)"
+        );
+        assert_eq!(
+            refusal(|s| s.bookyears[0].periods[0].start_date = String::new()),
+            "snapshot.bookyears[0].periods[0].start_date is not a date (YYYY-MM-DD): \"\" (bookyear 2025)"
+        );
+        assert_eq!(
+            refusal(|s| s.bookyears[0].periods[0].end_date = "2024-12-31".into()),
+            "snapshot.bookyears[0].periods[0] ends before it starts: 2025-01-01 to 2024-12-31 \
+             (bookyear 2025)"
+        );
+    }
+
+    #[test]
+    fn refuses_another_dossier_and_a_bad_base_percentage() {
+        assert_eq!(
+            refusal(|s| s.dossier_id = 2222),
+            "snapshot.dossier_id is 2222, but the export profile is for Octopus dossier 1111: the \
+             snapshot must be read from the profile's dossier"
+        );
+        assert_eq!(
+            refusal(|s| s.vat_codes = vec![gateway::VatCode {
+                code: "21".into(),
+                base_percentage: "21 %".into(),
+                ..Default::default()
+            }]),
+            "snapshot.vat_codes[0].base_percentage is not a decimal number: \"21 %\""
         );
     }
 }

@@ -29,7 +29,7 @@ fn customer(
 }
 
 #[test]
-fn case_9_normalises_checks_and_types_vat_numbers() {
+fn field_case_09_normalises_checks_and_types_vat_numbers() {
     let mapped = map_customers(
         &FieldLimits::default(),
         &[
@@ -65,7 +65,7 @@ fn case_9_normalises_checks_and_types_vat_numbers() {
 }
 
 #[test]
-fn case_10_sends_the_dutch_lessor_as_intra_eu_vat_liable() {
+fn field_case_10_sends_the_dutch_lessor_as_intra_eu_vat_liable() {
     let mut lessor = customer(5001, "Lease Demo BV", "", true, "NL161803398B01", "NL");
     lessor.street = "Teststraat".into();
     lessor.house_number = "5".into();

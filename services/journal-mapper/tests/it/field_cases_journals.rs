@@ -22,7 +22,7 @@ fn journal_use(code: &str, kind: JournalKind, dates: &[&str]) -> JournalUse {
 }
 
 #[test]
-fn case_6_reports_the_protected_period_before_posting() {
+fn field_case_06_reports_the_protected_period_before_posting() {
     let mut v1 = sales_journal(3, "V1");
     v1.protected_period = 202503;
     let dossier = snapshot(vec![bookyear_2025()], vec![v1], vec![]);
@@ -35,10 +35,10 @@ fn case_6_reports_the_protected_period_before_posting() {
     assert!(response.resolutions.is_empty());
     assert_eq!(response.problems.len(), 1);
     assert_eq!(response.problems[0].planmanager_code, "V1");
-    assert!(
-        response.problems[0]
-            .message
-            .starts_with("period 202503 of journal V1 is protected")
+    assert_eq!(
+        response.problems[0].message,
+        "period 202503 of journal V1 is protected (Octopus protects up to period 202503): ask the \
+         accountant to lift the protection; the invoice keeps its date"
     );
     // April is after the protected period.
     let april = validate_journals(
@@ -50,7 +50,7 @@ fn case_6_reports_the_protected_period_before_posting() {
 }
 
 #[test]
-fn case_7_reports_the_wrong_journal_type_and_the_missing_journal_together() {
+fn field_case_07_reports_the_wrong_journal_type_and_the_missing_journal_together() {
     // Config: sales journal V1, credit journal V2; Octopus bookyear 2025 holds only V1, set up for invoices.
     let mut v1 = sales_journal(3, "V1");
     v1.insertion_type = 2;
@@ -100,7 +100,7 @@ fn case_7_reports_the_wrong_journal_type_and_the_missing_journal_together() {
 }
 
 #[test]
-fn case_7_reports_the_seed_journals_that_cannot_be_octopus_keys() {
+fn field_case_07_reports_the_seed_journals_that_cannot_be_octopus_keys() {
     // The seed's flaws: an internal journal without a code, codes that are not Octopus keys.
     let dossier = snapshot(vec![bookyear_2025()], vec![sales_journal(3, "V1")], vec![]);
     let profile = profile(&[("JVCB1", "V1")], &[], RoundingPolicy::OctopusTotal);
@@ -143,7 +143,7 @@ fn case_7_reports_the_seed_journals_that_cannot_be_octopus_keys() {
 }
 
 #[test]
-fn case_15_reports_the_date_without_bookyear_and_a_selection_across_bookyears() {
+fn field_case_15_reports_the_date_without_bookyear_and_a_selection_across_bookyears() {
     let profile = profile(&[], &[], RoundingPolicy::OctopusTotal);
     let only_7 = snapshot(
         vec![bookyear(7, "2024-2025", "2024-07-01", 12, 202501)],

@@ -58,7 +58,7 @@ fn mapped(profile: &Profile, item: &InvoiceToMap) -> MappedBooking {
 }
 
 #[test]
-fn case_1_octopus_total_rounds_vat_once_and_warns_with_both_figures() {
+fn field_case_01_octopus_total_rounds_vat_once_and_warns_with_both_figures() {
     let profile = profile_21(RoundingPolicy::Unspecified);
     let a = mapped(&profile, &case_1a());
     assert_eq!(a.booking.lines.len(), 1);
@@ -76,6 +76,7 @@ fn case_1_octopus_total_rounds_vat_once_and_warns_with_both_figures() {
     );
 
     let b = mapped(&profile, &case_1b());
+    assert_eq!(b.booking.lines.len(), 1);
     assert_eq!(
         (
             b.booking.lines[0].base_amount.as_str(),
@@ -91,30 +92,33 @@ fn case_1_octopus_total_rounds_vat_once_and_warns_with_both_figures() {
 }
 
 #[test]
-fn case_1_document_policy_sends_the_printed_vat_without_warning() {
+fn field_case_01_document_policy_sends_the_printed_vat_without_warning() {
     let profile = profile_21(RoundingPolicy::Document);
     let a = mapped(&profile, &case_1a());
+    assert_eq!(a.booking.lines.len(), 1);
     assert_eq!(
         (
+            a.booking.lines[0].base_amount.as_str(),
             a.booking.lines[0].vat_amount.as_str(),
             a.booking.amount.as_str()
         ),
-        ("6.30", "36.33")
+        ("30.03", "6.30", "36.33")
     );
     assert!(a.warnings.is_empty());
     let b = mapped(&profile, &case_1b());
     assert_eq!(
         (
+            b.booking.lines[0].base_amount.as_str(),
             b.booking.lines[0].vat_amount.as_str(),
             b.booking.amount.as_str()
         ),
-        ("5.22", "30.00")
+        ("24.78", "5.22", "30.00")
     );
     assert!(b.warnings.is_empty());
 }
 
 #[test]
-fn case_1_spreads_the_total_vat_over_lines_of_several_accounts() {
+fn field_case_01_spreads_the_total_vat_over_lines_of_several_accounts() {
     let lines = vec![
         line(1, "10.01", "21", "2.10", STD, 700000),
         line(2, "10.01", "21", "2.10", STD, 700100),

@@ -64,7 +64,7 @@ async fn validates_journals_over_grpc() {
 async fn maps_customers_with_stable_hashes_over_grpc() {
     let mut app = spawn_app().await;
     let request = MapCustomersRequest {
-        profile: None,
+        profile: Some(profile_proto(&[], &[], RoundingPolicy::OctopusTotal)),
         customers: vec![
             Customer {
                 id: 1001,
@@ -154,19 +154,38 @@ async fn maps_invoices_with_rounding_warnings_over_grpc() {
 }
 
 #[tokio::test]
-async fn refuses_a_request_without_snapshot_or_with_a_broken_profile() {
+async fn refuses_malformed_requests_with_invalid_argument_naming_field_and_value() {
     let mut app = spawn_app().await;
+    let profile = || Some(profile_proto(&[], &[], RoundingPolicy::OctopusTotal));
     let status = app
         .client
         .map_invoices(MapInvoicesRequest {
-            profile: Some(profile_proto(&[], &[], RoundingPolicy::OctopusTotal)),
+            profile: profile(),
             snapshot: None,
             invoices: vec![],
         })
         .await
         .unwrap_err();
     assert_eq!(status.code(), tonic::Code::InvalidArgument);
-    assert_eq!(status.message(), "the request carries no dossier snapshot");
+    assert_eq!(
+        status.message(),
+        "the request carries no dossier snapshot (field snapshot)"
+    );
+
+    let status = app
+        .client
+        .map_customers(MapCustomersRequest {
+            profile: None,
+            customers: vec![],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    assert_eq!(
+        status.message(),
+        "the request carries no export profile (field profile)"
+    );
+
     let status = app
         .client
         .validate_journals(ValidateJournalsRequest {
@@ -181,10 +200,52 @@ async fn refuses_a_request_without_snapshot_or_with_a_broken_profile() {
         .await
         .unwrap_err();
     assert_eq!(status.code(), tonic::Code::InvalidArgument);
-    assert!(
-        status
-            .message()
-            .contains("VAT mapping rate \"21,0\" is not a number")
+    assert_eq!(
+        status.message(),
+        "profile.vat_mappings[0].rate is not a decimal number: \"21,0\""
+    );
+
+    let mut bad_line = line(1, "10.01", "21", "2.10", VatRegime::Standard, 0);
+    bad_line.amount_excl = "10,01".into();
+    let good = to_map(
+        invoice(
+            "700",
+            1,
+            "2025-02-14",
+            InvoiceKind::Invoice,
+            vec![],
+            ("", "", ""),
+        ),
+        "",
+        "BE",
+    );
+    let bad = to_map(
+        invoice(
+            "700",
+            2,
+            "2025-02-14",
+            InvoiceKind::Invoice,
+            vec![bad_line],
+            ("", "", ""),
+        ),
+        "",
+        "BE",
+    );
+    let status = app
+        .client
+        .map_invoices(MapInvoicesRequest {
+            profile: profile(),
+            snapshot: Some(dossier()),
+            invoices: vec![good, bad],
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(status.code(), tonic::Code::InvalidArgument);
+    assert_eq!(
+        status.message(),
+        "invoices[1].invoice.lines[0].amount_excl is not a decimal number: \"10,01\" (invoice id \
+         10002, number 2 in journal \"700\")"
     );
     app.stop.send(()).unwrap();
+    app.server.await.unwrap().unwrap();
 }

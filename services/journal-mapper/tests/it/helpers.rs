@@ -248,3 +248,10 @@ pub async fn spawn_app() -> TestApp {
         server,
     }
 }
+
+/// Whether a line's base and VAT may leave for Octopus together: never of opposite signs, and no
+/// VAT on a zero base.
+pub fn signs_fit(base: Decimal, vat: Decimal) -> bool {
+    let sign = |value: Decimal| value.cmp(&Decimal::ZERO) as i8;
+    sign(base) * sign(vat) >= 0 && (!base.is_zero() || vat.is_zero())
+}
