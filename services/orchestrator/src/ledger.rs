@@ -44,7 +44,9 @@ fn run_row(row: sqlx::sqlite::SqliteRow) -> RunRow {
     }
 }
 
-/// Booking states stored in the ledger.
+/// Booking states stored in the ledger: `sending` (the intent, written before the POST),
+/// `booked` (Octopus holds it), `not_stored` (Octopus answered without storing it) and
+/// `requeued` (a re-queue asked to check it with Octopus again).
 pub const SENDING: &str = "sending";
 pub const BOOKED: &str = "booked";
 
@@ -413,6 +415,23 @@ impl Ledger {
         run_id: &str,
     ) -> Result<(), OrchestratorError> {
         self.write_booking(dossier_id, record, run_id, BOOKED).await
+    }
+
+    /// Clears an intent that Octopus answered without storing anything (refused or deferred).
+    pub async fn record_not_stored(
+        &self,
+        dossier_id: i32,
+        invoice_id: i64,
+    ) -> Result<(), OrchestratorError> {
+        sqlx::query(
+            "UPDATE bookings SET state = 'not_stored', updated_at = ? WHERE dossier_id = ? AND invoice_id = ? AND state = 'sending'",
+        )
+        .bind(now())
+        .bind(dossier_id)
+        .bind(invoice_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     async fn write_booking(

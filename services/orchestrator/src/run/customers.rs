@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ox_proto::gateway::v1::{RelationRef, UpsertRelationRequest};
+use ox_proto::gateway::v1::{FindRelationRequest, Relation, RelationRef, UpsertRelationRequest};
 use ox_proto::mapping::v1::{MapCustomersRequest, MappedCustomer};
 use ox_proto::planmanager::v1::{Customer, StreamCustomersRequest, stream_customers_response};
 
@@ -24,6 +24,8 @@ pub(crate) enum Debtor {
         relation: RelationRef,
         vat_nr: String,
         country: String,
+        /// The relation as mapped, to recreate it if Octopus lost it (field case 5).
+        mapped: Box<Relation>,
     },
     /// The customer could not be exported; its invoices are blocked with this reason.
     Failed(String),
@@ -119,6 +121,7 @@ async fn export_one(
     let known = runner.ledger.relation(dossier_id, id).await?;
     let vat_nr = relation.vat_nr.clone();
     let country = relation.country.clone();
+    let mapped_relation = Box::new(relation.clone());
 
     let (record, outcome, message) = match known {
         Some(record) if record.payload_hash == mapped.payload_hash && record.relation_key > 0 => {
@@ -190,6 +193,7 @@ async fn export_one(
         },
         vat_nr,
         country,
+        mapped: mapped_relation,
     };
     let item = ReportItem {
         warnings: mapped.warnings,
@@ -203,4 +207,78 @@ async fn export_one(
         ..customer_item(id, outcome, message)
     };
     Ok((debtor, item))
+}
+
+/// Finds the customer's relation in Octopus again after Octopus said it does not know the key
+/// the ledger holds (merged or deleted by the accountant, or a lost Octopus state): first by
+/// external id, and only when that finds nothing, by creating it anew. Returns the new reference.
+pub(crate) async fn resolve_again(
+    runner: &Runner,
+    run: &RunContext,
+    customer_id: i64,
+    mapped: &Relation,
+    calls: &mut CallTally,
+) -> Result<RelationRef, String> {
+    let mut gateway = runner.peers.gateway.clone();
+    let external_relation_id = mapped.id.unwrap_or_default().external_relation_id;
+    let found = gateway
+        .find_relation(FindRelationRequest {
+            dossier: Some(run.dossier.clone()),
+            external_relation_id,
+        })
+        .await
+        .map_err(|status| {
+            format!(
+                "cannot look customer {customer_id} up in Octopus: {}",
+                status.message()
+            )
+        })?
+        .into_inner();
+    calls.add(&found.calls);
+    let key = match found.relations.as_slice() {
+        [one] => one.id.unwrap_or_default().relation_key,
+        [] => {
+            let mut relation = mapped.clone();
+            relation.id = Some(RelationRef {
+                relation_key: 0,
+                external_relation_id,
+            });
+            let answer = gateway
+                .upsert_relation(UpsertRelationRequest {
+                    dossier: Some(run.dossier.clone()),
+                    relation: Some(relation),
+                })
+                .await
+                .map_err(|status| {
+                    format!(
+                        "cannot recreate customer {customer_id} in Octopus: {}",
+                        status.message()
+                    )
+                })?
+                .into_inner();
+            calls.add(&answer.calls);
+            answer.relation_key
+        }
+        several => {
+            return Err(format!(
+                "Octopus holds {} relations with external id {external_relation_id}: ambiguous, a person must merge them",
+                several.len()
+            ));
+        }
+    };
+    let record = RelationRecord {
+        relation_key: key,
+        external_relation_id,
+        // An empty hash makes the next run send the relation again, to be sure it is complete.
+        payload_hash: String::new(),
+    };
+    runner
+        .ledger
+        .upsert_relation(run.profile.dossier_id, customer_id, &record, &run.run_id)
+        .await
+        .map_err(|error| error.to_string())?;
+    Ok(RelationRef {
+        relation_key: key,
+        external_relation_id,
+    })
 }

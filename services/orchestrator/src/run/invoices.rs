@@ -12,7 +12,7 @@ use tokio::task::JoinSet;
 use ox_proto::gateway::v1::{Booking, BookingOutcome, CreateBookingRequest, DossierSnapshot};
 use ox_proto::mapping::v1::{InvoiceToMap, MapInvoicesRequest, MappedInvoice};
 
-use super::customers::Debtor;
+use super::customers::{self, Debtor};
 use super::selection::{Entry, Selection};
 use super::{CallTally, RunContext, Runner};
 use crate::error::OrchestratorError;
@@ -103,6 +103,28 @@ fn booking_octopus(record: &BookingRecord) -> BTreeMap<String, String> {
     ])
 }
 
+/// The journal's last document number in Octopus, from the run's snapshot.
+fn octopus_last(snapshot: &DossierSnapshot, record: &BookingRecord) -> Option<i32> {
+    snapshot
+        .journals
+        .iter()
+        .find(|j| j.bookyear_id == record.bookyear_id && j.journal_key == record.journal_key)
+        .map(|j| j.last_booked_document_nr)
+}
+
+/// Numbers that more than one selected document of the journal carries, with their ids.
+fn duplicate_numbers(entries: &[Entry]) -> HashMap<i64, Vec<i64>> {
+    let mut by_number: HashMap<i64, Vec<i64>> = HashMap::new();
+    for entry in entries.iter().filter(|entry| entry.number() > 0) {
+        by_number
+            .entry(entry.number())
+            .or_default()
+            .push(entry.id());
+    }
+    by_number.retain(|_, ids| ids.len() > 1);
+    by_number
+}
+
 fn push(run: &RunContext, items: &mut Vec<ReportItem>, item: ReportItem) {
     run.push(items, item);
 }
@@ -140,6 +162,7 @@ async fn map_journal(
                     relation,
                     vat_nr,
                     country,
+                    ..
                 }) => Some(InvoiceToMap {
                     invoice: Some((**invoice).clone()),
                     relation: Some(*relation),
@@ -187,10 +210,24 @@ async fn book_journal(
     let mut mapped = map_journal(runner, run, snapshot, debtors, &entries).await?;
     // Set once an invoice is not booked: every later number of this journal must wait for it.
     let mut waiting_for: Option<i64> = None;
+    let duplicates = duplicate_numbers(&entries);
 
     for entry in &entries {
         run.progress.at(entry.journal_code(), entry.number());
-        if let Some(record) = runner.ledger.booked(dossier_id, entry.id()).await? {
+        let ledger_says = runner.ledger.booked(dossier_id, entry.id()).await?;
+        // Octopus is the truth: a ledger entry beyond the journal's last number in Octopus (a
+        // lost or restored Octopus state, a booking deleted by the accountant) is sent again.
+        let missing_in_octopus = ledger_says
+            .as_ref()
+            .and_then(|record| octopus_last(snapshot, record).map(|last| (record, last)))
+            .filter(|(record, last)| *last < record.document_sequence_nr)
+            .map(|(record, last)| {
+                format!(
+                    "the ledger said booked, but Octopus's journal {} is at {last}: sent again",
+                    record.journal_key
+                )
+            });
+        if let Some(record) = ledger_says.filter(|_| missing_in_octopus.is_none()) {
             let mut item = invoice_item(
                 entry,
                 status::ALREADY_BOOKED,
@@ -208,6 +245,26 @@ async fn book_journal(
             item.octopus = booking_octopus(&record);
             push(run, &mut outcome.items, item);
             outcome.booked_ids.push(entry.id());
+            continue;
+        }
+        if let Some(ids) = duplicates.get(&entry.number()) {
+            let ids: Vec<String> = ids.iter().map(i64::to_string).collect();
+            push(
+                run,
+                &mut outcome.items,
+                invoice_item(
+                    entry,
+                    status::FAILED,
+                    format!(
+                        "PlanManager has {} final invoices numbered {} in journal {} (ids {}): fix the numbering in PlanManager",
+                        ids.len(),
+                        entry.number(),
+                        entry.journal_code(),
+                        ids.join(", ")
+                    ),
+                ),
+            );
+            waiting_for = Some(entry.number());
             continue;
         }
         if let Some(number) = waiting_for {
@@ -232,7 +289,10 @@ async fn book_journal(
                     &mut outcome.items,
                     invoice_item(entry, status::FAILED, problem.message.clone()),
                 );
-                waiting_for = Some(entry.number());
+                // A record without a usable number has no place in the sequence to hold up.
+                if entry.number() > 0 {
+                    waiting_for = Some(entry.number());
+                }
                 continue;
             }
             Entry::Invoice(invoice) => invoice,
@@ -293,7 +353,10 @@ async fn book_journal(
             push(run, &mut outcome.items, item);
             continue;
         }
-        let item = send(runner, run, entry, booking, mapped.warnings, &mut outcome).await?;
+        let mut warnings = mapped.warnings;
+        warnings.extend(missing_in_octopus.clone());
+        let debtor = debtors.get(&invoice.customer_id);
+        let item = send(runner, run, entry, booking, warnings, debtor, &mut outcome).await?;
         if item.status != status::BOOKED && item.status != status::ALREADY_BOOKED {
             waiting_for = Some(entry.number());
         }
@@ -309,6 +372,59 @@ async fn send(
     entry: &Entry,
     booking: Booking,
     warnings: Vec<String>,
+    debtor: Option<&Debtor>,
+    outcome: &mut JournalOutcome,
+) -> Result<ReportItem, OrchestratorError> {
+    let mut item = send_once(runner, run, entry, booking.clone(), outcome).await?;
+    // Field case 5: Octopus no longer knows the relation the ledger holds. Find or recreate it
+    // and try the booking once more with the new key.
+    if item.octopus.get("octopus_error_code").map(String::as_str) == Some(UNKNOWN_RELATION)
+        && let Some(Debtor::Ready { mapped, .. }) = debtor
+    {
+        let customer_id = entry_customer(entry);
+        match customers::resolve_again(runner, run, customer_id, mapped, &mut outcome.calls).await {
+            Ok(relation) => {
+                let retry = Booking {
+                    relation: Some(relation),
+                    ..booking
+                };
+                item = send_once(runner, run, entry, retry, outcome).await?;
+                item.warnings.push(format!(
+                    "Octopus did not know the relation of customer {customer_id} any more; it was found or recreated as relation {} and the booking sent again",
+                    relation.relation_key
+                ));
+            }
+            Err(reason) => {
+                item = invoice_item(
+                    entry,
+                    status::BLOCKED,
+                    format!("blocked by customer {customer_id}: {reason}"),
+                );
+            }
+        }
+    }
+    let mut all = warnings;
+    all.append(&mut item.warnings);
+    item.warnings = all;
+    Ok(item)
+}
+
+/// Octopus's code for an unknown relation (ERR_UNKNOWN_RELATION in its web-service code table).
+const UNKNOWN_RELATION: &str = "-16";
+
+fn entry_customer(entry: &Entry) -> i64 {
+    match entry {
+        Entry::Invoice(invoice) => invoice.customer_id,
+        Entry::Problem(_) => 0,
+    }
+}
+
+/// Records the intent, sends the booking once and records what Octopus now holds.
+async fn send_once(
+    runner: &Runner,
+    run: &RunContext,
+    entry: &Entry,
+    booking: Booking,
     outcome: &mut JournalOutcome,
 ) -> Result<ReportItem, OrchestratorError> {
     let dossier_id = run.profile.dossier_id;
@@ -326,7 +442,10 @@ async fn send(
             booking: Some(booking),
         })
         .await;
-    let mut item = match answer {
+    // A transport error leaves the intent in place (the outcome is uncertain and is settled by
+    // the next attempt); a definite answer that stored nothing clears it.
+    let definite = answer.is_ok();
+    let item = match answer {
         Err(error) => invoice_item(
             entry,
             status::FAILED,
@@ -373,11 +492,24 @@ async fn send(
                     } else {
                         String::new()
                     };
-                    invoice_item(entry, status::FAILED, format!("{}{code}", answer.message))
+                    let mut item =
+                        invoice_item(entry, status::FAILED, format!("{}{code}", answer.message));
+                    if answer.octopus_error_code != 0 {
+                        item.octopus.insert(
+                            "octopus_error_code".into(),
+                            answer.octopus_error_code.to_string(),
+                        );
+                    }
+                    item
                 }
             }
         }
     };
-    item.warnings = warnings;
+    if definite && item.status != status::BOOKED && item.status != status::ALREADY_BOOKED {
+        runner
+            .ledger
+            .record_not_stored(dossier_id, entry.id())
+            .await?;
+    }
     Ok(item)
 }

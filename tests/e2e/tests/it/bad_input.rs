@@ -116,3 +116,75 @@ async fn a_nameless_or_missing_customer_blocks_its_invoices_and_the_later_number
     );
     stack.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_final_invoice_without_number_fails_alone_and_twin_numbers_are_named() {
+    let dir = TestDir::new("numbers");
+    let (stack, _) = helpers::start(&dir, 80).await;
+    let pool = helpers::planmanager(&dir).await;
+    // The last invoice of journal 700 loses its number; two early ones end up with the same.
+    let no_number: i64 = sqlx::query(
+        "SELECT i.id FROM invoices i JOIN journals j ON j.id = i.journal_id
+         WHERE j.code = '700' AND i.status = 'final' ORDER BY i.number DESC LIMIT 1",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap()
+    .get(0);
+    let row = sqlx::query(
+        "SELECT i.id, i.number, i.journal_id FROM invoices i JOIN journals j ON j.id = i.journal_id
+         WHERE j.code = '700' AND i.status = 'final' ORDER BY i.number LIMIT 1 OFFSET 3",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let twin_number: i64 = row.get(1);
+    let journal_id: i64 = row.get(2);
+    sqlx::query("UPDATE invoices SET number = NULL WHERE id = ?")
+        .bind(no_number)
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE invoices SET number = ? WHERE journal_id = ? AND number = ?")
+        .bind(twin_number)
+        .bind(journal_id)
+        .bind(twin_number + 1)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+
+    let report = helpers::export(&stack, &["700"]).await;
+    let item = |id: i64| {
+        report
+            .items
+            .iter()
+            .find(|i| i.kind == "invoice" && i.id == id)
+            .unwrap()
+    };
+    assert_eq!(item(no_number).status, "failed");
+    // Numbers before the twins are booked: the number-less invoice holds nothing up.
+    let before: Vec<_> = report
+        .items
+        .iter()
+        .filter(|i| i.kind == "invoice" && i.number > 0 && i.number < twin_number)
+        .collect();
+    assert!(!before.is_empty());
+    assert!(before.iter().all(|i| i.status == "booked"), "{before:?}");
+    let twins: Vec<_> = report
+        .items
+        .iter()
+        .filter(|i| i.kind == "invoice" && i.number == twin_number)
+        .collect();
+    assert_eq!(twins.len(), 2);
+    for twin in twins {
+        assert_eq!(twin.status, "failed");
+        assert!(
+            twin.message
+                .contains(&format!("2 final invoices numbered {twin_number}")),
+            "{}",
+            twin.message
+        );
+    }
+    stack.stop().await.unwrap();
+}
