@@ -79,20 +79,64 @@ pub fn save_sim(stack: &EmbeddedStack) -> anyhow::Result<PathBuf> {
     Ok(path)
 }
 
-/// Runs the demo export of Bodyshop A and returns its report.
-pub async fn run(options: &DemoOptions) -> anyhow::Result<(RunReport, PathBuf)> {
+/// How a demo run ended.
+pub struct DemoOutcome {
+    /// The run's report; `None` when the demo was interrupted before the run ended.
+    pub report: Option<RunReport>,
+    /// Where Octopus's view of the dossier was written, or why it could not be.
+    pub state: anyhow::Result<PathBuf>,
+}
+
+/// Runs the demo export of Bodyshop A. SIGINT or SIGTERM stops it early: what Octopus holds by
+/// then is saved, and the next demo on the same directory carries on (the ledger and Octopus's
+/// journal numbers say what is left).
+pub async fn run(options: &DemoOptions) -> anyhow::Result<DemoOutcome> {
+    let _lock = lock_data_dir(&options.data_dir)?;
     let (stack, _) = prepare(options).await?;
-    let outcome = run_cmd::start_export(
+    let export = run_cmd::start_export(
         &stack.addresses.orchestrator,
         StartExportRequest {
             tenant_id: DEMO_TENANT.into(),
             location_name: DEMO_LOCATION.into(),
             what: ExportWhat::All as i32,
+            // An interrupted earlier demo may still hold the dossier for a few seconds.
+            wait_if_busy: true,
             ..StartExportRequest::default()
         },
-    )
-    .await;
-    let state_path = save_sim(&stack)?;
-    stack.stop().await?;
-    Ok((outcome?, state_path))
+    );
+    let interrupted = ox_kit::shutdown_signal();
+    let report = tokio::select! {
+        outcome = export => Some(outcome?),
+        () = interrupted => None,
+    };
+    let state = save_sim(&stack);
+    if report.is_some() {
+        stack.stop().await?;
+    }
+    // When interrupted, the process ends here: the run stops with it and is resumed later.
+    Ok(DemoOutcome { report, state })
+}
+
+/// Holds an exclusive lock on the data directory for as long as the returned file lives, so two
+/// demos never share one simulated Octopus and ledger.
+pub fn lock_data_dir(data_dir: &Path) -> anyhow::Result<std::fs::File> {
+    std::fs::create_dir_all(data_dir)
+        .with_context(|| format!("cannot use {} as the data directory", data_dir.display()))?;
+    let path = data_dir.join(".octopus-export.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| format!("cannot create {}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(anyhow::anyhow!(
+            "another octopus-export is using {}; wait for it to finish or choose another --data-dir",
+            data_dir.display()
+        )),
+        Err(std::fs::TryLockError::Error(error)) => {
+            Err(error).with_context(|| format!("cannot lock {}", path.display()))
+        }
+    }
 }

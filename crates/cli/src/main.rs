@@ -149,12 +149,25 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 invoices,
                 planmanager_url,
             };
-            let (report, state_path) = demo::run(&options).await?;
-            print_report(&report, json)?;
-            if !json {
-                println!("Octopus state written to {}", state_path.display());
+            let outcome = demo::run(&options).await?;
+            if let Some(report) = &outcome.report {
+                print_report(report, json)?;
+            } else {
+                eprintln!(
+                    "octopus-export: interrupted; what Octopus holds is saved, and running the demo again on {} carries on",
+                    options.data_dir.display()
+                );
             }
-            Ok(exit_code(&report))
+            match &outcome.state {
+                Ok(path) if !json => println!("Octopus state written to {}", path.display()),
+                Ok(_) => {}
+                Err(error) => eprintln!("octopus-export: {error:#}"),
+            }
+            match (&outcome.report, &outcome.state) {
+                (Some(report), Ok(_)) => Ok(exit_code(report)),
+                (Some(_), Err(_)) => Ok(ExitCode::from(2)),
+                (None, _) => Ok(ExitCode::from(130)),
+            }
         }
         Command::Serve {
             data_dir,
@@ -166,6 +179,7 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 invoices,
                 planmanager_url,
             };
+            let _lock = demo::lock_data_dir(&options.data_dir)?;
             let (stack, _) = demo::prepare(&options).await?;
             println!("{}", serde_json::to_string(&stack.addresses)?);
             ox_kit::shutdown_signal().await;

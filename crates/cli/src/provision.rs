@@ -109,7 +109,11 @@ pub async fn provision(stack: &EmbeddedStack) -> anyhow::Result<Provisioned> {
                 JournalKind::try_from(journal.kind),
                 Ok(JournalKind::Sale | JournalKind::SaleCredit)
             );
-            if !sales || journal.code.trim().is_empty() {
+            // Empty and twice-used codes cannot be mapped; the export reports them per run.
+            let taken = plans.iter().any(|plan: &JournalPlan| {
+                plan.location == location.name && plan.code == journal.code
+            });
+            if !sales || journal.code.trim().is_empty() || taken {
                 continue;
             }
             plans.push(JournalPlan {

@@ -19,6 +19,9 @@ fn client(orchestrator: &str) -> anyhow::Result<ExportOrchestratorClient<Channel
 }
 
 fn refused(status: tonic::Status) -> anyhow::Error {
+    if status.code() == tonic::Code::Unavailable {
+        return anyhow::anyhow!("the orchestrator is unreachable ({})", status.message());
+    }
     anyhow::anyhow!("{}", status.message())
 }
 
@@ -35,7 +38,9 @@ pub async fn start_export(
         })
         .await
         .map_err(refused)
-        .context("the orchestrator refused the export")?
+        .with_context(|| {
+            format!("the export was not started by the orchestrator at {orchestrator}")
+        })?
         .into_inner()
         .report
         .context("the orchestrator answered without a run")?;

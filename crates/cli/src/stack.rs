@@ -134,6 +134,10 @@ impl EmbeddedStack {
                 journal_mapper: url(mapper_addr),
                 octopus_gateway: url(gateway_addr),
             },
+            // One process holds the whole stack: when it dies, its dossier lease should free up
+            // quickly so that the next start resumes the interrupted run.
+            lease_ms: 5_000,
+            resume_interval_ms: 1_000,
             ..ox_orchestrator::Settings::load().context("orchestrator defaults")?
         })
         .await
