@@ -138,7 +138,6 @@ impl EmbeddedStack {
             // quickly so that the next start resumes the interrupted run.
             lease_ms: 5_000,
             resume_interval_ms: 1_000,
-            ..ox_orchestrator::Settings::load().context("orchestrator defaults")?
         })
         .await
         .context("cannot start the orchestrator")?;
