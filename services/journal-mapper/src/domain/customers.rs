@@ -77,13 +77,23 @@ pub fn map_customer(
     }
     let mut warnings = Vec::new();
     let country = resolve_country(customer, &mut warnings)?;
-    let vat =
-        parse_vat_number(&customer.vat_number, Some(country)).map_err(|reason| match reason {
-            VatNumberError::BelgianChecksum { number } => {
-                CustomerError::BelgianChecksum { id, number }
-            }
-            reason => CustomerError::InvalidVat { id, reason },
-        })?;
+    // Text without a single digit ("n.v.t.", "geen", "-") says there is no VAT number; it is
+    // not a malformed one, and sending it would only make Octopus refuse the relation.
+    let raw_vat = if customer.vat_number.chars().any(|c| c.is_ascii_digit()) {
+        customer.vat_number.as_str()
+    } else {
+        if !customer.vat_number.trim().is_empty() {
+            warnings.push(format!(
+                "customer {id}: VAT number field {:?} holds no number; sent without a VAT number",
+                customer.vat_number.trim()
+            ));
+        }
+        ""
+    };
+    let vat = parse_vat_number(raw_vat, Some(country)).map_err(|reason| match reason {
+        VatNumberError::BelgianChecksum { number } => CustomerError::BelgianChecksum { id, number },
+        reason => CustomerError::InvalidVat { id, reason },
+    })?;
     if let Some(vat) = &vat
         && vat.country() != country
     {
@@ -193,6 +203,28 @@ mod tests {
 
     fn map(customer: &Customer) -> Result<MappedRelation, CustomerError> {
         map_customer(&FieldLimits::default(), customer)
+    }
+
+    #[test]
+    fn a_vat_field_without_digits_means_no_vat_number() {
+        let company = customer(
+            4005,
+            CustomerKind::Company,
+            "Carrosserie Nvt",
+            "n.v.t.",
+            "BE",
+        );
+        let mapped = map(&company).unwrap();
+        assert_eq!(mapped.relation.vat_nr, "");
+        assert_eq!(mapped.relation.vat_type, 10, "a company without VAT number");
+        assert!(
+            mapped
+                .warnings
+                .iter()
+                .any(|w| w.contains("\"n.v.t.\" holds no number")),
+            "{:?}",
+            mapped.warnings
+        );
     }
 
     #[test]

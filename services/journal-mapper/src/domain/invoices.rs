@@ -115,6 +115,12 @@ pub fn map_invoice(
     if let Some(warning) = rounding_warning(invoice, credit_note, amount) {
         warnings.push(warning);
     }
+    for line in invoice.lines.iter().filter(|line| line.gl_account == 0) {
+        warnings.push(format!(
+            "line {} has no GL account in PlanManager; booked on the default revenue account {}",
+            line.seq, profile.default_revenue_account
+        ));
+    }
     let booking = Booking {
         bookyear_id: placement.bookyear.id,
         journal_key: key,
@@ -251,7 +257,11 @@ mod tests {
             (line.base_amount.as_str(), line.vat_amount.as_str()),
             ("100.00", "21.00")
         );
-        assert!(mapped.warnings.is_empty());
+        // The line names no GL account: it lands on the default revenue account, visibly.
+        assert_eq!(
+            mapped.warnings,
+            vec!["line 1 has no GL account in PlanManager; booked on the default revenue account 700000".to_owned()]
+        );
     }
 
     #[test]

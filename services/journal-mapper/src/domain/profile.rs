@@ -96,9 +96,13 @@ impl Default for FieldLimits {
 }
 
 impl FieldLimits {
-    /// The profile's limits, or the defaults when it carries none.
+    /// The profile's limits, or the defaults when it carries none (absent, or all zero); a
+    /// single 0 among set limits means that field is unlimited.
     pub fn from_proto(limits: Option<&config::FieldLimits>) -> Self {
-        let Some(limits) = limits else {
+        // A profile whose limits are all 0 carries none (config-service sends zeros when unset).
+        let Some(limits) =
+            limits.filter(|l| l.name > 0 || l.street_and_nr > 0 || l.city > 0 || l.email > 0)
+        else {
             return Self::default();
         };
         let size = |value: u32| usize::try_from(value).unwrap_or(usize::MAX);
@@ -338,6 +342,16 @@ mod tests {
             refusal(|p| p.default_receivable_account = -400000),
             "profile.default_receivable_account is not an account number: -400000"
         );
+    }
+
+    #[test]
+    fn all_zero_limits_mean_the_defaults() {
+        let zeros = config::FieldLimits::default();
+        assert_eq!(
+            FieldLimits::from_proto(Some(&zeros)),
+            FieldLimits::default()
+        );
+        assert_eq!(FieldLimits::default().name, 40);
     }
 
     #[test]

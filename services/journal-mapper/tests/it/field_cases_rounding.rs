@@ -15,9 +15,9 @@ fn profile_21(rounding: RoundingPolicy) -> Profile {
 
 fn case_1a() -> InvoiceToMap {
     let lines = vec![
-        line(1, "10.01", "21", "2.10", STD, 0),
-        line(2, "10.01", "21", "2.10", STD, 0),
-        line(3, "10.01", "21", "2.10", STD, 0),
+        line(1, "10.01", "21", "2.10", STD, 700000),
+        line(2, "10.01", "21", "2.10", STD, 700000),
+        line(3, "10.01", "21", "2.10", STD, 700000),
     ];
     to_map(
         invoice(
@@ -35,7 +35,7 @@ fn case_1a() -> InvoiceToMap {
 
 fn case_1b() -> InvoiceToMap {
     // Gross prices: 3 × 10.00 incl. VAT; PlanManager printed net 24.78 and VAT 5.22.
-    let mut wiper = line(1, "24.78", "21", "5.22", STD, 0);
+    let mut wiper = line(1, "24.78", "21", "5.22", STD, 700000);
     wiper.quantity = "3".into();
     to_map(
         invoice(

@@ -108,9 +108,9 @@ async fn maps_customers_with_stable_hashes_over_grpc() {
 async fn maps_invoices_with_rounding_warnings_over_grpc() {
     let mut app = spawn_app().await;
     let lines = vec![
-        line(1, "10.01", "21", "2.10", VatRegime::Standard, 0),
-        line(2, "10.01", "21", "2.10", VatRegime::Standard, 0),
-        line(3, "10.01", "21", "2.10", VatRegime::Standard, 0),
+        line(1, "10.01", "21", "2.10", VatRegime::Standard, 700000),
+        line(2, "10.01", "21", "2.10", VatRegime::Standard, 700000),
+        line(3, "10.01", "21", "2.10", VatRegime::Standard, 700000),
     ];
     let item = to_map(
         invoice(
