@@ -9,9 +9,9 @@ use crate::state::Inner;
 use crate::token::{TokenInfo, TokenKind, mint};
 use crate::wire::{DossierOut, Key};
 
-/// Failed logins in a row after which a user is locked out.
+/// Failed logins in a row after which a user is locked out (default; see `SimState::set_lockout`).
 pub const LOCKOUT_THRESHOLD: u32 = 5;
-/// How long a lock-out lasts on the simulator clock.
+/// How long a lock-out lasts on the simulator clock (default).
 pub const LOCKOUT_DURATION: Duration = Duration::minutes(15);
 
 fn invalid_token(detail: &str) -> ApiError {
@@ -50,8 +50,9 @@ impl Inner {
         }
         if record.password != password || record.software_house_uuid != uuid {
             record.failed_attempts += 1;
-            if record.failed_attempts >= LOCKOUT_THRESHOLD {
-                record.locked_until = Some(now + LOCKOUT_DURATION);
+            let lockout = self.lockout;
+            if lockout.threshold > 0 && record.failed_attempts >= lockout.threshold {
+                record.locked_until = Some(now + lockout.duration);
                 record.failed_attempts = 0;
             }
             return Err(failed());
@@ -63,6 +64,7 @@ impl Inner {
                 user: user.to_owned(),
             },
             now,
+            self.token_ttl,
         );
         Ok(self.remember(token, info))
     }
@@ -161,14 +163,17 @@ impl Inner {
             dossier_id,
             locale_id,
         };
-        let (token, info) = mint(kind, self.clock.now());
+        let (token, info) = mint(kind, self.clock.now(), self.token_ttl);
         Ok(self.remember(token, info))
     }
 
-    /// Stores a new token and forgets expired ones (they would answer 401 either way).
+    /// Stores a new token and forgets tokens expired for more than a day (until then they
+    /// answer "Token expired" rather than "Unknown token").
     fn remember(&mut self, token: String, info: TokenInfo) -> String {
-        let now = self.clock.now();
-        self.tokens.retain(|_, t| t.expires_at > now);
+        let horizon = self.clock.now() - Duration::days(1);
+        if self.tokens.len() > 1024 {
+            self.tokens.retain(|_, t| t.expires_at > horizon);
+        }
         self.tokens.insert(token.clone(), info);
         token
     }

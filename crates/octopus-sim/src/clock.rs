@@ -1,4 +1,4 @@
-//! Simulator time: a wall clock tests can move forward, Europe/Brussels local time (EU summer
+//! Simulator time: a wall clock tests can set, freeze and move forward, Europe/Brussels local time (EU summer
 //! time rules, no tz database needed) and the `yyyy-MM-dd HH:mm:ss.SSS` timestamps Octopus uses.
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc, Weekday};
@@ -6,22 +6,47 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, TimeZone, U
 /// Format of `modifiedTimeStamp` query parameters, e.g. `2020-02-08 14:55:00.000`.
 pub const TIMESTAMP_FORMAT: &str = "%Y-%m-%d %H:%M:%S%.3f";
 
-/// The real clock shifted by an offset that only grows.
+/// The real clock shifted by an offset, or a frozen instant that moves only when told to.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct SimClock {
     offset: Duration,
+    frozen: Option<DateTime<Utc>>,
 }
 
 impl SimClock {
     /// Returns the simulator's current time.
     pub(crate) fn now(&self) -> DateTime<Utc> {
-        Utc::now() + self.offset
+        self.frozen.unwrap_or_else(|| Utc::now() + self.offset)
     }
 
     /// Moves the simulator's time forward.
     pub(crate) fn advance(&mut self, by: std::time::Duration) {
         // Durations beyond chrono's range (hundreds of millions of years) are clamped.
-        self.offset += Duration::from_std(by).unwrap_or(Duration::MAX);
+        let by = Duration::from_std(by).unwrap_or(Duration::MAX);
+        match &mut self.frozen {
+            Some(at) => {
+                *at = at
+                    .checked_add_signed(by)
+                    .unwrap_or(DateTime::<Utc>::MAX_UTC)
+            }
+            None => self.offset = self.offset.checked_add(&by).unwrap_or(Duration::MAX),
+        }
+    }
+
+    /// Sets the time (forwards or backwards). A frozen clock stays at `now` until advanced or
+    /// set again; a running one goes on from `now` at real speed.
+    pub(crate) fn set(&mut self, now: DateTime<Utc>, frozen: bool) {
+        if frozen {
+            self.frozen = Some(now);
+        } else {
+            self.frozen = None;
+            self.offset = now - Utc::now();
+        }
+    }
+
+    /// Whether the clock is frozen.
+    pub(crate) fn is_frozen(&self) -> bool {
+        self.frozen.is_some()
     }
 }
 
@@ -109,6 +134,20 @@ mod tests {
         assert_eq!(from_brussels(to_brussels(t)), t);
         let w = utc(2025, 12, 31, 23);
         assert_eq!(from_brussels(to_brussels(w)), w);
+    }
+
+    #[test]
+    fn a_frozen_clock_moves_only_when_advanced_and_can_go_back() {
+        let mut clock = SimClock::default();
+        let at = utc(2025, 3, 15, 9);
+        clock.set(at, true);
+        assert!(clock.is_frozen());
+        assert_eq!(clock.now(), at);
+        clock.advance(std::time::Duration::from_secs(60));
+        assert_eq!(clock.now(), at + Duration::seconds(60));
+        clock.set(utc(2020, 1, 1, 0), false);
+        assert!(!clock.is_frozen());
+        assert!((clock.now() - utc(2020, 1, 1, 0)).num_seconds().abs() < 5);
     }
 
     #[test]

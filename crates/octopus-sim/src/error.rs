@@ -61,13 +61,19 @@ pub enum ErrorCode {
     InvalidToken,
     /// -81: a relation's Belgian `vatNr` is not `BE0xxx.xxx.xxx` with a valid mod-97 check.
     InvalidVatNumber,
+    /// -82: a booking PUT names a document that does not exist.
+    UnknownBooking,
+    /// -83: a booking line's base and VAT amounts have opposite signs.
+    OppositeSigns,
+    /// -84: a booking line is negative (lines stay positive; a negative amount makes a credit note).
+    NegativeLine,
     /// -90: the endpoint's daily cap is used up (HTTP 429; only with daily caps switched on).
     DailyCapExceeded,
 }
 
 impl ErrorCode {
     /// Every code, for `GET /error` and the documentation tests.
-    pub const ALL: [ErrorCode; 25] = [
+    pub const ALL: [ErrorCode; 28] = [
         Self::IllegalDocumentSequence,
         Self::BookyearPeriodUnknown,
         Self::UnknownBookyear,
@@ -92,8 +98,20 @@ impl ErrorCode {
         Self::EmptyAccessToken,
         Self::InvalidToken,
         Self::InvalidVatNumber,
+        Self::UnknownBooking,
+        Self::OppositeSigns,
+        Self::NegativeLine,
         Self::DailyCapExceeded,
     ];
+
+    /// Whether Octopus itself is known to use this code (-13, -14, -79); the others are the
+    /// simulator's choice.
+    pub fn known_from_octopus(self) -> bool {
+        matches!(
+            self,
+            Self::IllegalDocumentSequence | Self::BookyearPeriodUnknown | Self::EmptyAccessToken
+        )
+    }
 
     /// Returns the numeric `errorCode`.
     pub fn code(self) -> i32 {
@@ -122,6 +140,9 @@ impl ErrorCode {
             Self::EmptyAccessToken => -79,
             Self::InvalidToken => -80,
             Self::InvalidVatNumber => -81,
+            Self::UnknownBooking => -82,
+            Self::OppositeSigns => -83,
+            Self::NegativeLine => -84,
             Self::DailyCapExceeded => -90,
         }
     }
@@ -175,6 +196,11 @@ impl ErrorCode {
             Self::EmptyAccessToken => "Empty access token",
             Self::InvalidToken => "Invalid or expired token presented",
             Self::InvalidVatNumber => "Invalid VAT number",
+            Self::UnknownBooking => "Booking not found",
+            Self::OppositeSigns => "Base amount and VAT amount of a line have opposite signs",
+            Self::NegativeLine => {
+                "Booking lines may not be negative; a credit note has a negative amount and positive lines"
+            }
             Self::DailyCapExceeded => "Maximum allowed calls per day exceeded",
         }
     }
@@ -275,6 +301,15 @@ mod tests {
         numbers.sort_unstable();
         numbers.dedup();
         assert_eq!(numbers.len(), ErrorCode::ALL.len());
+    }
+
+    #[test]
+    fn the_readme_documents_every_code_with_its_status() {
+        let readme = include_str!("../README.md");
+        for code in ErrorCode::ALL {
+            let row = format!("| {} | {} |", code.code(), code.status().as_u16());
+            assert!(readme.contains(&row), "README lacks the row {row}");
+        }
     }
 
     #[test]

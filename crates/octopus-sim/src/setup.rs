@@ -27,12 +27,14 @@ pub struct BookyearSetup {
     /// `bookyearKey.id`: a small internal integer, not the calendar year.
     pub id: i32,
     /// `bookyearDescription`.
+    #[serde(default)]
     pub description: String,
     /// First day of the bookyear.
     pub start: NaiveDate,
     /// Last day of the bookyear.
     pub end: NaiveDate,
     /// A closed bookyear refuses bookings.
+    #[serde(default)]
     pub closed: bool,
     /// The periods, in order.
     pub periods: Vec<PeriodSetup>,
@@ -57,17 +59,27 @@ pub struct JournalSetup {
     /// `journalKey`, e.g. "V1".
     pub key: String,
     /// `name`, e.g. "VERKOOP".
+    #[serde(default)]
     pub name: String,
-    /// `lastBookedDocumentNr`: the next booking must carry this + 1.
+    /// `lastBookedDocumentNr`: the next booking must carry this + 1 (default 0).
+    #[serde(default)]
     pub last_booked_document_nr: i32,
-    /// `insertionType`: 1 bookings, 2/3 invoices, 4/5 delivery notes.
+    /// `insertionType`: 1 bookings (default), 2/3 invoices, 4/5 delivery notes.
+    #[serde(default = "bookings_insertion")]
     pub insertion_type: i32,
-    /// A closed journal answers 403.
+    /// A closed journal answers 403 (default false).
+    #[serde(default)]
     pub closed: bool,
-    /// `protectedPeriod`: bookings only in periods greater than this.
+    /// `protectedPeriod`: bookings only in periods greater than this (default 0).
+    #[serde(default)]
     pub protected_period: i32,
-    /// `closedPeriod`: bookings only in periods greater than this.
+    /// `closedPeriod`: bookings only in periods greater than this (default 0).
+    #[serde(default)]
     pub closed_period: i32,
+}
+
+fn bookings_insertion() -> i32 {
+    1
 }
 
 /// One VAT code (`VatCodeServiceData`).
@@ -91,8 +103,10 @@ pub struct AccountSetup {
     /// Account number, e.g. 700000.
     pub number: i32,
     /// Dutch description.
+    #[serde(default)]
     pub description_nl: String,
     /// French description.
+    #[serde(default)]
     pub description_fr: String,
 }
 

@@ -1,34 +1,29 @@
 //! `SimState`, the shared in-memory Octopus: users, dossiers, tokens, the simulator clock, call
-//! counts, optional daily caps, latency and one-shot faults. Tests drive it through these methods.
+//! counts, daily caps, latency and faults. One mutex guards it all; no call holds it across an
+//! await, and every write (a booking POST included) happens under it in one piece, so each call
+//! is atomic. Setters for tests and the control API live in `state/settings.rs` and
+//! `state/dossiers.rs`.
+
+pub(crate) mod dossiers;
+mod settings;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 
-use crate::caps::daily_cap;
-use crate::clock::{SimClock, brussels_day};
-use crate::error::{ApiError, ErrorCode};
+use crate::caps::DailyCaps;
+use crate::clock::SimClock;
+use crate::endpoints::Endpoint;
+use crate::error::ApiError;
+use crate::faults::{ActiveRule, Fault};
+use crate::rng::SplitMix64;
 use crate::setup::DossierSetup;
-use crate::store::{Dossier, StoredRelation};
-use crate::token::TokenInfo;
-use crate::wire::{Key, RelationData, RelationIdentification};
+use crate::store::Dossier;
+use crate::token::{TOKEN_LIFETIME, TokenInfo};
 
-/// A one-shot misbehaviour for the next call of one endpoint (see [`SimState::inject_fault`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Fault {
-    /// Answers with this status and nothing applied; 502/503/504 carry a proxy's HTML page,
-    /// other statuses an empty body.
-    Status(u16),
-    /// Applies the call, then answers with this status and an empty body, so the client cannot
-    /// tell whether it worked.
-    StatusAfterCommit(u16),
-    /// Applies the call, then waits this long (real time) before answering: for client timeouts.
-    DelayAfterCommit(Duration),
-}
-
-/// Errors of the test-facing setup methods.
+/// Errors of the test-facing setup methods, fixtures and fault SPECs.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum SimError {
     /// No dossier with this id was added.
@@ -48,6 +43,15 @@ pub enum SimError {
     /// The relation JSON is not a `RelationServiceData`.
     #[error("invalid relation: {0}")]
     InvalidRelation(String),
+    /// A fault SPEC that does not parse.
+    #[error("invalid fault SPEC {0}")]
+    InvalidFaultSpec(String),
+    /// A dossier fixture that does not parse or does not hold together.
+    #[error("invalid fixture: {0}")]
+    InvalidFixture(String),
+    /// An endpoint name that is neither an alias nor a `"METHOD /template"` key.
+    #[error("unknown endpoint {0}")]
+    UnknownEndpoint(String),
 }
 
 /// A user who may log in. Not `Debug`: it holds a password.
@@ -59,19 +63,61 @@ pub(crate) struct User {
     pub(crate) locked_until: Option<DateTime<Utc>>,
 }
 
+/// Failed logins in a row that lock a user, and for how long.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Lockout {
+    pub(crate) threshold: u32,
+    pub(crate) duration: chrono::Duration,
+}
+
 /// Everything behind the mutex.
-#[derive(Default)]
 pub(crate) struct Inner {
     pub(crate) clock: SimClock,
     pub(crate) users: HashMap<String, User>,
     pub(crate) dossiers: BTreeMap<i32, Dossier>,
     pub(crate) tokens: HashMap<String, TokenInfo>,
-    pub(crate) call_counts: BTreeMap<String, u64>,
-    pub(crate) daily_usage: HashMap<(String, NaiveDate), u64>,
-    pub(crate) daily_caps: bool,
-    pub(crate) faults: HashMap<String, VecDeque<Fault>>,
-    pub(crate) latency: Duration,
+    pub(crate) token_ttl: chrono::Duration,
+    pub(crate) lockout: Lockout,
+    pub(crate) calls: [u64; Endpoint::ALL.len()],
+    pub(crate) caps: DailyCaps,
+    pub(crate) one_shot: HashMap<Endpoint, VecDeque<Fault>>,
+    pub(crate) rules: Vec<ActiveRule>,
+    pub(crate) rng: SplitMix64,
+    pub(crate) latency: (Duration, Duration),
     pub(crate) skip_account_check: bool,
+}
+
+impl Default for Inner {
+    fn default() -> Self {
+        Self {
+            clock: SimClock::default(),
+            users: HashMap::new(),
+            dossiers: BTreeMap::new(),
+            tokens: HashMap::new(),
+            token_ttl: TOKEN_LIFETIME,
+            lockout: Lockout {
+                threshold: crate::auth::LOCKOUT_THRESHOLD,
+                duration: crate::auth::LOCKOUT_DURATION,
+            },
+            calls: [0; Endpoint::ALL.len()],
+            caps: DailyCaps::default(),
+            one_shot: HashMap::new(),
+            rules: Vec::new(),
+            rng: SplitMix64::from_entropy(),
+            latency: (Duration::ZERO, Duration::ZERO),
+            skip_account_check: false,
+        }
+    }
+}
+
+impl Inner {
+    /// Marks every token as expired now.
+    pub(crate) fn expire_tokens(&mut self) {
+        let now = self.clock.now();
+        for token in self.tokens.values_mut() {
+            token.expires_at = token.expires_at.min(now);
+        }
+    }
 }
 
 /// What the HTTP layer must do with one incoming call.
@@ -101,8 +147,8 @@ impl SimState {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Inner> {
-        // A panic while holding the lock leaves consistent data (no multi-step invariants are
-        // half-written across an await), so a poisoned lock is still usable.
+        // A panic while holding the lock leaves consistent data (every write is checked first,
+        // then applied), so a poisoned lock is still usable.
         self.inner
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)
@@ -128,18 +174,9 @@ impl SimState {
 
     /// Adds a dossier, replacing any dossier with the same id (and its relations and bookings).
     pub fn add_dossier(&self, setup: DossierSetup) {
-        let dossier = Dossier::from_setup(setup);
-        self.lock().dossiers.insert(dossier.id, dossier);
-    }
-
-    /// Moves the simulator clock forward (token expiry, modified timestamps, daily caps).
-    pub fn advance_clock(&self, by: Duration) {
-        self.lock().clock.advance(by);
-    }
-
-    /// Returns the simulator's current time.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.lock().clock.now()
+        let mut inner = self.lock();
+        let dossier = Dossier::from_setup(setup, inner.clock.now());
+        inner.dossiers.insert(dossier.id, dossier);
     }
 
     /// Returns relations, bookings and journals of a dossier exactly as Octopus would return them:
@@ -157,6 +194,11 @@ impl SimState {
             })
     }
 
+    /// Returns the ids of every dossier.
+    pub fn dossier_ids(&self) -> Vec<i32> {
+        self.lock().dossiers.keys().copied().collect()
+    }
+
     /// Whether a dossier with this id exists.
     pub fn has_dossier(&self, dossier_id: i32) -> bool {
         self.lock().dossiers.contains_key(&dossier_id)
@@ -171,12 +213,13 @@ impl SimState {
     }
 
     /// Serialises every dossier (reference data, relations, bookings) so the simulated Octopus
-    /// can outlive the process, as the real one does. Users, tokens, counters and faults are
-    /// not kept: whoever restores the state adds its users again.
+    /// can outlive the process, as the real one does. Users, tokens, counters, timed journal
+    /// locks and faults are not kept: whoever restores the state adds its users again.
     pub fn save_json(&self) -> String {
         let inner = self.lock();
-        serde_json::to_string(&inner.dossiers)
-            .expect("dossiers hold only strings, numbers, dates and decimals, which always serialise")
+        serde_json::to_string(&inner.dossiers).expect(
+            "dossiers hold only strings, numbers, dates and decimals, which always serialise",
+        )
     }
 
     /// A simulator holding the dossiers saved by [`SimState::save_json`].
@@ -188,180 +231,66 @@ impl SimState {
         Ok(state)
     }
 
-    /// Returns how often each endpoint was called, keyed like `"POST /dossiers/{dossierId}/buysellbookings"`.
+    /// Returns how often each endpoint was called, keyed like `"POST /dossiers/{dossierId}/buysellbookings"`;
+    /// endpoints never called are left out.
     pub fn call_counts(&self) -> BTreeMap<String, u64> {
-        self.lock().call_counts.clone()
+        let calls = self.lock().calls;
+        Endpoint::ALL
+            .into_iter()
+            .filter(|e| calls[e.index()] > 0)
+            .map(|e| (e.key(), calls[e.index()]))
+            .collect()
     }
 
     /// Forgets the call counts (daily-cap usage is kept).
     pub fn reset_call_counts(&self) {
-        self.lock().call_counts.clear();
+        self.lock().calls = [0; Endpoint::ALL.len()];
     }
 
-    /// Switches Octopus's daily caps on or off (off by default). When on, each
-    /// (dossier, endpoint) gets its documented number of calls per Europe/Brussels day; endpoints
-    /// outside a dossier share one counter. Past the cap: 429 with errorCode -90.
-    pub fn set_daily_caps(&self, enabled: bool) {
-        self.lock().daily_caps = enabled;
-    }
-
-    /// Delays every answer by this much real time.
-    pub fn set_latency(&self, latency: Duration) {
-        self.lock().latency = latency;
-    }
-
-    /// Queues a one-shot fault for the next call of `endpoint`, e.g.
-    /// `"POST /dossiers/{dossierId}/buysellbookings"`. Several faults are used in order.
-    pub fn inject_fault(&self, endpoint: &str, fault: Fault) {
-        self.lock()
-            .faults
-            .entry(endpoint.to_owned())
-            .or_default()
-            .push_back(fault);
-    }
-
-    /// Turns the check that booking lines use existing accounts on or off (on by default).
-    pub fn set_check_accounts(&self, enabled: bool) {
-        self.lock().skip_account_check = !enabled;
-    }
-
-    /// Disables (403 on connect) or re-enables a dossier.
-    pub fn set_dossier_disabled(&self, dossier_id: i32, disabled: bool) -> Result<(), SimError> {
-        let mut inner = self.lock();
-        let dossier = inner
-            .dossiers
-            .get_mut(&dossier_id)
-            .ok_or(SimError::UnknownDossier(dossier_id))?;
-        dossier.disabled = disabled;
-        Ok(())
-    }
-
-    /// Locks a journal as a desktop user would (bookings get 403) or releases it.
-    pub fn set_journal_locked(
-        &self,
-        dossier_id: i32,
-        bookyear_id: i32,
-        key: &str,
-        locked: bool,
-    ) -> Result<(), SimError> {
-        let mut inner = self.lock();
-        let dossier = inner
-            .dossiers
-            .get_mut(&dossier_id)
-            .ok_or(SimError::UnknownDossier(dossier_id))?;
-        if dossier.journal(bookyear_id, key).is_none() {
-            return Err(SimError::UnknownJournal {
-                bookyear_id,
-                key: key.to_owned(),
-            });
-        }
-        let entry = (bookyear_id, key.to_owned());
-        if locked {
-            dossier.locked_journals.insert(entry);
-        } else {
-            dossier.locked_journals.remove(&entry);
-        }
-        Ok(())
-    }
-
-    /// Sets a journal's `lastBookedDocumentNr`, as if someone booked in the desktop app.
-    pub fn set_last_booked_document_nr(
-        &self,
-        dossier_id: i32,
-        bookyear_id: i32,
-        key: &str,
-        nr: i32,
-    ) -> Result<(), SimError> {
-        let mut inner = self.lock();
-        let dossier = inner
-            .dossiers
-            .get_mut(&dossier_id)
-            .ok_or(SimError::UnknownDossier(dossier_id))?;
-        let journal =
-            dossier
-                .journal_mut(bookyear_id, key)
-                .ok_or_else(|| SimError::UnknownJournal {
-                    bookyear_id,
-                    key: key.to_owned(),
-                })?;
-        journal.last_booked_document_nr = nr;
-        Ok(())
-    }
-
-    /// Adds a relation as if created in the Octopus UI (no checks, no defaults) and returns its
-    /// key: `relationIdentificationServiceData.relationKey.id` if given, else the next free key.
-    pub fn add_relation(
-        &self,
-        dossier_id: i32,
-        relation: serde_json::Value,
-    ) -> Result<i32, SimError> {
-        let mut data: RelationData = serde_json::from_value(relation)
-            .map_err(|e| SimError::InvalidRelation(e.to_string()))?;
-        let mut inner = self.lock();
-        let now = inner.clock.now();
-        let dossier = inner
-            .dossiers
-            .get_mut(&dossier_id)
-            .ok_or(SimError::UnknownDossier(dossier_id))?;
-        let ident = data
-            .relation_identification_service_data
-            .clone()
-            .unwrap_or_default();
-        let key = ident
-            .relation_key
-            .map(|k| k.id)
-            .filter(|&k| k > 0)
-            .unwrap_or_else(|| dossier.next_relation_key());
-        data.relation_identification_service_data = Some(RelationIdentification {
-            relation_key: Some(Key { id: key }),
-            external_relation_id: Some(ident.external_relation_id.unwrap_or(0)),
-        });
-        dossier.relations.insert(
-            key,
-            StoredRelation {
-                data,
-                modified_at: now,
-            },
-        );
-        Ok(key)
-    }
-
-    /// Counts a call, applies the daily cap and picks its fault and latency.
+    /// Counts a call, applies the daily cap and picks its fault and latency. `expire-tokens`
+    /// takes effect here, before the call is handled.
     pub(crate) fn begin_call(
         &self,
-        endpoint: &str,
+        endpoint: Endpoint,
         dossier_id: Option<i32>,
         relation_search: bool,
     ) -> CallPlan {
-        let mut inner = self.lock();
-        *inner.call_counts.entry(endpoint.to_owned()).or_insert(0) += 1;
-        let mut rejected = None;
-        if inner.daily_caps
-            && let Some(cap) = daily_cap(endpoint, relation_search)
-        {
-            let scope = dossier_id.map_or_else(|| "-".to_owned(), |d| d.to_string());
-            let search = if relation_search { " (search)" } else { "" };
-            let day = brussels_day(inner.clock.now());
-            let used = inner
-                .daily_usage
-                .entry((format!("{scope} {endpoint}{search}"), day))
-                .or_insert(0);
-            if *used >= cap {
-                let info =
-                    format!("Maximum allowed calls per day ({cap}) reached for {endpoint}{search}");
-                rejected = Some(ApiError::coded(ErrorCode::DailyCapExceeded, info));
-            } else {
-                *used += 1;
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        inner.calls[endpoint.index()] += 1;
+        let now = inner.clock.now();
+        let rejected = inner
+            .caps
+            .admit(endpoint, dossier_id, relation_search, now)
+            .err();
+        let mut fault = None;
+        if rejected.is_none() {
+            fault = inner
+                .one_shot
+                .get_mut(&endpoint)
+                .and_then(VecDeque::pop_front);
+            // Every rule counts every call it matches; the first one that fires wins.
+            for rule in &mut inner.rules {
+                let armed = fault.is_none();
+                if rule.hits(endpoint, dossier_id, &mut inner.rng, armed) {
+                    fault = Some(rule.rule.fault.clone());
+                }
             }
         }
-        let fault = match rejected {
-            Some(_) => None,
-            None => inner.faults.get_mut(endpoint).and_then(VecDeque::pop_front),
+        if fault == Some(Fault::ExpireTokens) {
+            inner.expire_tokens();
+        }
+        let (fixed, jitter) = inner.latency;
+        let jitter_ms = u64::try_from(jitter.as_millis()).unwrap_or(u64::MAX);
+        let latency = if jitter_ms == 0 {
+            fixed
+        } else {
+            fixed + Duration::from_millis(inner.rng.up_to(jitter_ms))
         };
         CallPlan {
             rejected,
             fault,
-            latency: inner.latency,
+            latency,
         }
     }
 }

@@ -1,7 +1,7 @@
 //! One dossier's in-memory data (bookyears, journals, VAT codes, accounts, relations, bookings,
 //! attachments) and its conversion to Octopus's JSON shapes.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
@@ -53,6 +53,19 @@ pub(crate) struct Dossier {
     pub(crate) relations: BTreeMap<i32, StoredRelation>,
     pub(crate) bookings: Vec<StoredBooking>,
     pub(crate) attachments: Vec<StoredAttachment>,
+    /// When the reference data was loaded: the modification time of journals and accounts
+    /// that never changed since. States saved before this field read as "now".
+    #[serde(default = "Utc::now")]
+    pub(crate) created_at: DateTime<Utc>,
+    /// Last change per journal, keyed `"{bookyearId}/{journalKey}"`.
+    #[serde(default)]
+    pub(crate) journal_stamps: BTreeMap<String, DateTime<Utc>>,
+    /// Last change per account, keyed `"{bookyearId}/{accountNumber}"`.
+    #[serde(default)]
+    pub(crate) account_stamps: BTreeMap<String, DateTime<Utc>>,
+    /// Journals a desktop user holds open until the given simulator time (not saved).
+    #[serde(skip)]
+    pub(crate) timed_locks: HashMap<(i32, String), DateTime<Utc>>,
 }
 
 fn account_from_setup(a: &AccountSetup) -> AccountData {
@@ -84,7 +97,7 @@ pub(crate) fn account_id(a: &AccountData) -> (i32, i32) {
 
 impl Dossier {
     /// Creates a dossier from its setup, with no relations or bookings.
-    pub(crate) fn from_setup(setup: DossierSetup) -> Self {
+    pub(crate) fn from_setup(setup: DossierSetup, now: DateTime<Utc>) -> Self {
         Self {
             id: setup.id,
             name: setup.name,
@@ -97,6 +110,10 @@ impl Dossier {
             relations: BTreeMap::new(),
             bookings: Vec::new(),
             attachments: Vec::new(),
+            created_at: now,
+            journal_stamps: BTreeMap::new(),
+            account_stamps: BTreeMap::new(),
+            timed_locks: HashMap::new(),
         }
     }
 
@@ -116,9 +133,75 @@ impl Dossier {
             .find(|j| j.bookyear_id == bookyear_id && j.key == key)
     }
 
-    pub(crate) fn journal_locked(&self, bookyear_id: i32, key: &str) -> bool {
-        self.locked_journals
-            .contains(&(bookyear_id, key.to_owned()))
+    /// Whether a desktop user holds the journal open at `now`.
+    pub(crate) fn journal_locked(&self, bookyear_id: i32, key: &str, now: DateTime<Utc>) -> bool {
+        let entry = (bookyear_id, key.to_owned());
+        self.locked_journals.contains(&entry)
+            || self
+                .timed_locks
+                .get(&entry)
+                .is_some_and(|&until| now < until)
+    }
+
+    /// Holds a journal open until `now + duration` (a longer existing lock is kept).
+    pub(crate) fn lock_journal_until(
+        &mut self,
+        bookyear_id: i32,
+        key: &str,
+        now: DateTime<Utc>,
+        duration: std::time::Duration,
+    ) {
+        let until = now + chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX);
+        let entry = self
+            .timed_locks
+            .entry((bookyear_id, key.to_owned()))
+            .or_insert(until);
+        *entry = (*entry).max(until);
+    }
+
+    /// Records that a journal changed (its counter moved).
+    pub(crate) fn touch_journal(&mut self, bookyear_id: i32, key: &str, now: DateTime<Utc>) {
+        self.journal_stamps
+            .insert(format!("{bookyear_id}/{key}"), now);
+    }
+
+    /// Records that an account was created or changed.
+    pub(crate) fn touch_account(&mut self, bookyear_id: i32, number: i32, now: DateTime<Utc>) {
+        self.account_stamps
+            .insert(format!("{bookyear_id}/{number}"), now);
+    }
+
+    /// Journals changed at or after `since`, in setup order.
+    pub(crate) fn journals_modified(&self, since: DateTime<Utc>) -> Vec<JournalOut> {
+        let journals = self.journals_out(None);
+        journals
+            .into_iter()
+            .filter(|j| {
+                let key = format!("{}/{}", j.bookyear_key.id, j.journal_key);
+                self.journal_stamps
+                    .get(&key)
+                    .copied()
+                    .unwrap_or(self.created_at)
+                    >= since
+            })
+            .collect()
+    }
+
+    /// Accounts changed at or after `since`, in setup order.
+    pub(crate) fn accounts_modified(&self, since: DateTime<Utc>) -> Vec<AccountData> {
+        self.accounts
+            .iter()
+            .filter(|a| {
+                let (bookyear, number) = account_id(a);
+                let key = format!("{bookyear}/{number}");
+                self.account_stamps
+                    .get(&key)
+                    .copied()
+                    .unwrap_or(self.created_at)
+                    >= since
+            })
+            .cloned()
+            .collect()
     }
 
     pub(crate) fn vat_code(&self, code: &str) -> Option<&VatCodeSetup> {

@@ -5,7 +5,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Duration, Utc};
 
-/// How long a token stays valid: 10 minutes, for both kinds.
+/// How long a token stays valid by default: 10 minutes, for both kinds (see
+/// `SimState::set_token_ttl`).
 pub const TOKEN_LIFETIME: Duration = Duration::minutes(10);
 
 /// What a token opens.
@@ -29,8 +30,8 @@ pub(crate) struct TokenInfo {
 }
 
 /// Returns a new JWT-shaped token for `kind`, issued at `now`, and what to remember about it.
-pub(crate) fn mint(kind: TokenKind, now: DateTime<Utc>) -> (String, TokenInfo) {
-    let expires_at = now + TOKEN_LIFETIME;
+pub(crate) fn mint(kind: TokenKind, now: DateTime<Utc>, ttl: Duration) -> (String, TokenInfo) {
+    let expires_at = now + ttl;
     let header = serde_json::json!({"alg": "HS256", "typ": "JWT"});
     let mut payload = serde_json::json!({
         "iss": "octopus-sim",
@@ -84,7 +85,7 @@ mod tests {
             dossier_id: 7,
             locale_id: 3,
         };
-        let (token, info) = mint(kind, now);
+        let (token, info) = mint(kind, now, TOKEN_LIFETIME);
         assert_eq!(token.split('.').count(), 3);
         let payload = decode_payload(&token).unwrap();
         assert_eq!(
@@ -98,8 +99,8 @@ mod tests {
     #[test]
     fn two_tokens_differ() {
         let now = Utc::now();
-        let (a, _) = mint(TokenKind::Auth { user: "u".into() }, now);
-        let (b, _) = mint(TokenKind::Auth { user: "u".into() }, now);
+        let (a, _) = mint(TokenKind::Auth { user: "u".into() }, now, TOKEN_LIFETIME);
+        let (b, _) = mint(TokenKind::Auth { user: "u".into() }, now, TOKEN_LIFETIME);
         assert_ne!(a, b);
     }
 }

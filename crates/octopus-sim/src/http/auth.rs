@@ -1,15 +1,15 @@
 //! Handlers for `/authentication` (login, whoami) and `/dossiers` (list, connect).
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 
+use axum::Extension;
 use axum::body::Bytes;
-use axum::extract::{ConnectInfo, Query, State};
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{header, int, list_or_404, required};
+use super::{ClientAddr, header, int, list_or_404, required};
 use crate::error::ApiError;
 use crate::state::SimState;
 
@@ -24,7 +24,7 @@ struct Credentials {
 /// `POST /authentication`.
 pub(super) async fn login(
     State(state): State<SimState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    Extension(ClientAddr(addr)): Extension<ClientAddr>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -36,9 +36,8 @@ pub(super) async fn login(
         return ApiError::invalid_parameters().into_response();
     };
     let uuid = header(&headers, "softwareHouseUuid").unwrap_or_default();
-    let result = state
-        .lock()
-        .login(&user, &password, uuid, &peer.ip().to_string());
+    let ip = addr.map_or_else(|| "unknown".to_owned(), |a| a.ip().to_string());
+    let result = state.lock().login(&user, &password, uuid, &ip);
     match result {
         Ok(token) => axum::Json(serde_json::json!({ "token": token })).into_response(),
         Err(error) => error.into_response(),

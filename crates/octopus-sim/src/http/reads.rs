@@ -98,6 +98,7 @@ pub(super) async fn put_account(
     if bookyear_id <= 0 || number <= 0 {
         return ApiError::invalid_parameters().into_response();
     }
+    let now = inner.clock.now();
     let dossier = inner
         .dossiers
         .get_mut(&id)
@@ -130,6 +131,7 @@ pub(super) async fn put_account(
             existing.fisc_professional_percentage = account
                 .fisc_professional_percentage
                 .or(existing.fisc_professional_percentage);
+            dossier.touch_account(bookyear_id, number, now);
             empty(StatusCode::NO_CONTENT)
         }
         None => {
@@ -142,6 +144,7 @@ pub(super) async fn put_account(
                 ..account
             };
             dossier.accounts.push(created);
+            dossier.touch_account(bookyear_id, number, now);
             empty(StatusCode::CREATED)
         }
     }

@@ -18,7 +18,12 @@ use crate::relations::{
 use crate::state::SimState;
 use crate::wire::RelationData;
 
+/// Reads the search criteria; a criterion sent empty is a 400 (the middleware already
+/// refused unknown parameters).
 fn parse_query(query: &HashMap<String, String>) -> Result<RelationQuery, ApiError> {
+    if query.values().any(|v| v.trim().is_empty()) {
+        return Err(ApiError::invalid_parameters());
+    }
     let number = |name: &str| query.get(name).map(|v| int(v)).transpose();
     Ok(RelationQuery {
         relation_id: number("relationId")?,

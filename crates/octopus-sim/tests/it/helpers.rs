@@ -9,6 +9,8 @@ use tokio::sync::oneshot;
 pub struct TestSim {
     pub state: SimState,
     pub base: String,
+    /// The control API base, `http://127.0.0.1:PORT/_sim`.
+    pub control: String,
     pub creds: DemoCredentials,
     pub client: reqwest::Client,
     stop: Option<oneshot::Sender<()>>,
@@ -25,7 +27,11 @@ impl Drop for TestSim {
 impl TestSim {
     /// Starts the simulator with the demo dossier and its user.
     pub async fn start() -> Self {
-        let state = SimState::new();
+        Self::start_with(SimState::new()).await
+    }
+
+    /// Starts the simulator on `state`, adding the demo dossier and its user.
+    pub async fn start_with(state: SimState) -> Self {
         let (creds, dossier) = demo_dossier();
         state.add_user(
             &creds.user,
@@ -36,6 +42,7 @@ impl TestSim {
         state.add_dossier(dossier);
         let server = SimServer::bind("127.0.0.1:0", state.clone()).await.unwrap();
         let base = server.base_url();
+        let control = server.control_url();
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(server.run_until(async {
             let _ = stopped.await;
@@ -43,10 +50,91 @@ impl TestSim {
         Self {
             state,
             base,
+            control,
             creds,
             client: reqwest::Client::new(),
             stop: Some(stop),
         }
+    }
+
+    /// A control API call with an optional JSON body; returns status and JSON (Null if empty).
+    pub async fn control(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).unwrap();
+        let mut request = self
+            .client
+            .request(method, format!("{}{path}", self.control));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let value = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap()
+        };
+        (status, value)
+    }
+
+    /// Adds a copy of the demo dossier under `id`, with the external-id 100042 customer, and
+    /// lets the demo user open it.
+    pub fn add_demo_copy(&self, id: i32) {
+        let (_, mut dossier) = demo_dossier();
+        dossier.id = id;
+        self.state.add_dossier(dossier);
+        self.state.add_relation(id, customer_json(100042)).unwrap();
+        let mut ids = self.state.dossier_ids();
+        ids.sort_unstable();
+        self.state.add_user(
+            &self.creds.user,
+            &self.creds.password,
+            &self.creds.software_house_uuid,
+            &ids,
+        );
+    }
+
+    /// Logs in and connects to `dossier_id`; returns the dossier token.
+    pub async fn session_for(&self, dossier_id: i32) -> String {
+        let token = self.login().await;
+        let response = self.connect_raw(&token, dossier_id).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        body["Dossiertoken"].as_str().unwrap().to_owned()
+    }
+
+    /// Posts a booking to another dossier.
+    pub async fn post_booking_to(&self, dossier_id: i32, token: &str, body: String) -> Response {
+        self.client
+            .post(self.url(&format!("/dossiers/{dossier_id}/buysellbookings")))
+            .header("dossierToken", token)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The V1 journal of bookyear 2 as `GET /bookyears/2/journals` shows it.
+    pub async fn v1(&self, token: &str) -> Value {
+        let journals: Value = self
+            .get(token, "/bookyears/2/journals")
+            .await
+            .json()
+            .await
+            .unwrap();
+        journals
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|j| j["journalKey"] == "V1")
+            .unwrap()
+            .clone()
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -4,7 +4,15 @@
 #![allow(clippy::unwrap_used)]
 
 mod auth;
+mod booking_rules;
 mod bookings;
+mod caps;
+mod cli;
+mod concurrency;
+mod control;
+mod faults;
 mod helpers;
 mod misc;
 mod relations;
+mod shapes;
+mod sync;

@@ -303,7 +303,8 @@ async fn a_delayed_answer_times_the_client_out_but_the_booking_is_stored() {
 #[tokio::test]
 async fn latency_delays_every_answer() {
     let sim = TestSim::start().await;
-    sim.state.set_latency(Duration::from_millis(150));
+    sim.state
+        .set_latency(Duration::from_millis(150), Duration::ZERO);
     let started = std::time::Instant::now();
     let version = sim
         .client

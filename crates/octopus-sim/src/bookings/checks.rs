@@ -1,14 +1,13 @@
-//! Buy/sell bookings: the checks of `POST /buysellbookings` in Octopus's order (journal, period,
-//! document number, relation, VAT codes, accounts, amounts), storing, and the two read queries.
+//! The rules a buy/sell booking must pass, in the order the simulator checks them: journal,
+//! period, document number, currency, relation, lines (VAT code, account), decimals, signs and
+//! the total. Each failure is an `ErrorResult` with the code listed in the crate README.
 
-use base64::Engine as _;
-use chrono::{DateTime, Utc};
 use rust_decimal::Decimal;
 
 use crate::error::{ApiError, ErrorCode};
 use crate::relations::{KNOWN_CURRENCIES, external_id};
-use crate::store::{Dossier, StoredAttachment, StoredBooking};
-use crate::wire::{BookingData, BookingRequest, Key, RelationData, RelationIdentification};
+use crate::store::Dossier;
+use crate::wire::{BookingData, RelationData, RelationIdentification};
 
 /// Switches for checks whose real behaviour is unknown.
 #[derive(Debug, Clone, Copy)]
@@ -17,11 +16,18 @@ pub(crate) struct BookingChecks {
     pub(crate) accounts: bool,
 }
 
+/// A booking POST creates the next document; a PUT changes an existing one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Mode {
+    Insert,
+    Update,
+}
+
 /// The fields every booking must carry, once they are known to be present.
-struct Required<'a> {
-    bookyear_id: i32,
-    journal_key: &'a str,
-    sequence_nr: i32,
+pub(crate) struct Required<'a> {
+    pub(crate) bookyear_id: i32,
+    pub(crate) journal_key: &'a str,
+    pub(crate) sequence_nr: i32,
     period: i32,
     amount: Decimal,
     currency: &'a str,
@@ -31,7 +37,8 @@ struct Required<'a> {
     lines: Vec<(i32, Decimal, &'a str, Decimal)>,
 }
 
-fn required(data: &BookingData) -> Option<Required<'_>> {
+/// Returns the required fields, or `None` (400 "Invalid or missing parameters passed").
+pub(crate) fn required(data: &BookingData) -> Option<Required<'_>> {
     let ident = data.relation_identification_service_data.as_ref()?;
     let relation_key = ident.relation_key.map(|k| k.id).filter(|&id| id != 0);
     let external_id = ident.external_relation_id.filter(|&e| e != 0);
@@ -66,28 +73,15 @@ fn required(data: &BookingData) -> Option<Required<'_>> {
     })
 }
 
-fn decoded_attachments(request: &BookingRequest) -> Option<Vec<(String, usize)>> {
-    let engine = base64::engine::general_purpose::STANDARD;
-    request
-        .attachments
-        .iter()
-        .flatten()
-        .map(|a| {
-            let name = a.file_name.as_deref().filter(|n| !n.trim().is_empty())?;
-            let size = engine.decode(a.file_data.as_deref()?.trim()).ok()?.len();
-            Some((name.to_owned(), size))
-        })
-        .collect()
-}
-
-fn fail(code: ErrorCode, dossier_id: i32, detail: impl std::fmt::Display) -> ApiError {
+pub(crate) fn fail(code: ErrorCode, dossier_id: i32, detail: impl std::fmt::Display) -> ApiError {
     ApiError::coded(
         code,
         format!("Unable to insert booking in dossier {dossier_id}.  {detail}"),
     )
 }
 
-/// Finds the one relation named by key and/or external id (both must agree).
+/// Finds the one relation named by key and/or external id (both must agree, and an external
+/// id must name exactly one relation).
 fn resolve_relation<'a>(d: &'a Dossier, req: &Required<'_>) -> Result<&'a RelationData, ApiError> {
     let unknown = |detail: String| fail(ErrorCode::UnknownRelation, d.id, detail);
     let by_key = match req.relation_key {
@@ -100,13 +94,22 @@ fn resolve_relation<'a>(d: &'a Dossier, req: &Required<'_>) -> Result<&'a Relati
         None => None,
     };
     let by_ext = match req.external_id {
-        Some(e) => Some(
-            d.relations
+        Some(e) => {
+            let mut matches = d
+                .relations
                 .values()
                 .map(|r| &r.data)
-                .find(|r| external_id(r) == e)
-                .ok_or_else(|| unknown(format!("Unknown external relation id {e}")))?,
-        ),
+                .filter(|r| external_id(r) == e);
+            let first = matches
+                .next()
+                .ok_or_else(|| unknown(format!("Unknown external relation id {e}")))?;
+            if matches.next().is_some() {
+                return Err(unknown(format!(
+                    "External relation id {e} names several relations"
+                )));
+            }
+            Some(first)
+        }
         None => None,
     };
     match (by_key, by_ext) {
@@ -124,21 +127,14 @@ fn too_precise(value: Decimal) -> bool {
     value.normalize().scale() > 2
 }
 
-/// Validates a booking POST and stores it, bumping the journal's `lastBookedDocumentNr`.
-pub(crate) fn insert(
-    d: &mut Dossier,
-    request: BookingRequest,
-    checks: BookingChecks,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
-    let data = request
-        .buy_sell_booking_service_data
-        .as_ref()
-        .ok_or_else(ApiError::invalid_parameters)?;
-    let req = required(data).ok_or_else(ApiError::invalid_parameters)?;
-    let attachments = decoded_attachments(&request).ok_or_else(ApiError::invalid_parameters)?;
+/// Checks the journal, the period and the document number.
+fn check_journal_and_number(
+    d: &Dossier,
+    req: &Required<'_>,
+    mode: Mode,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<bool, ApiError> {
     let id = d.id;
-
     let bookyear = d.bookyear(req.bookyear_id).ok_or_else(|| {
         fail(
             ErrorCode::UnknownBookyear,
@@ -161,16 +157,13 @@ pub(crate) fn insert(
         );
         return Err(fail(ErrorCode::WrongJournalType, id, detail));
     }
-    if journal.closed || d.journal_locked(req.bookyear_id, req.journal_key) {
-        let detail = format!("Journal {} is closed or in use", journal.key);
+    if journal.closed || d.journal_locked(req.bookyear_id, req.journal_key, now) {
+        let detail = format!("Journal {} is closed or open by another user", journal.key);
         return Err(fail(ErrorCode::JournalClosedOrLocked, id, detail));
     }
     if bookyear.closed {
-        return Err(fail(
-            ErrorCode::BookyearClosed,
-            id,
-            format!("Bookyear {} is closed", bookyear.id),
-        ));
+        let detail = format!("Bookyear {} is closed", bookyear.id);
+        return Err(fail(ErrorCode::BookyearClosed, id, detail));
     }
     if !bookyear.periods.iter().any(|p| p.nr == req.period) {
         return Err(fail(
@@ -194,26 +187,39 @@ pub(crate) fn insert(
         return Err(fail(ErrorCode::PeriodProtected, id, detail));
     }
     let last = journal.last_booked_document_nr;
-    if req.sequence_nr != last + 1 {
-        let detail = format!(
-            "Illegal document seq Nr.  Last Document = {last}.  New Document = {}. ",
-            req.sequence_nr
-        );
-        return Err(fail(ErrorCode::IllegalDocumentSequence, id, detail));
+    match mode {
+        Mode::Insert if req.sequence_nr != last + 1 => {
+            let detail = format!(
+                "Illegal document seq Nr.  Last Document = {last}.  New Document = {}. ",
+                req.sequence_nr
+            );
+            Err(fail(ErrorCode::IllegalDocumentSequence, id, detail))
+        }
+        Mode::Update
+            if !d.bookings.iter().any(|b| {
+                b.bookyear_id == req.bookyear_id
+                    && b.journal_key == req.journal_key
+                    && b.document_sequence_nr == req.sequence_nr
+            }) =>
+        {
+            let detail = format!(
+                "No booking {} in journal {} of bookyear {}",
+                req.sequence_nr, req.journal_key, req.bookyear_id
+            );
+            Err(fail(ErrorCode::UnknownBooking, id, detail))
+        }
+        _ => Ok(sales),
     }
-    let eur_rate_wrong = req.currency == "EUR" && req.exchange_rate != Decimal::ONE;
-    if !KNOWN_CURRENCIES.contains(&req.currency)
-        || eur_rate_wrong
-        || req.exchange_rate <= Decimal::ZERO
-    {
-        let detail = format!(
-            "Currency {} with exchange rate {}",
-            req.currency, req.exchange_rate
-        );
-        return Err(fail(ErrorCode::UnknownCurrency, id, detail));
-    }
+}
 
-    let relation = resolve_relation(d, &req)?;
+/// Checks the relation: known, active, and a client (sales) or supplier (purchases).
+fn check_relation(
+    d: &Dossier,
+    req: &Required<'_>,
+    sales: bool,
+) -> Result<RelationIdentification, ApiError> {
+    let id = d.id;
+    let relation = resolve_relation(d, req)?;
     let relation_ref = RelationIdentification {
         relation_key: relation
             .relation_identification_service_data
@@ -223,11 +229,8 @@ pub(crate) fn insert(
     };
     let relation_no = relation_ref.relation_key.map_or(0, |k| k.id);
     if relation.active == Some(false) {
-        return Err(fail(
-            ErrorCode::RelationInactive,
-            id,
-            format!("Relation {relation_no} is not active"),
-        ));
+        let detail = format!("Relation {relation_no} is not active");
+        return Err(fail(ErrorCode::RelationInactive, id, detail));
     }
     let has_role = if sales {
         relation.client == Some(true)
@@ -236,13 +239,20 @@ pub(crate) fn insert(
     };
     if !has_role {
         let role = if sales { "client" } else { "supplier" };
-        return Err(fail(
-            ErrorCode::RelationWrongRole,
-            id,
-            format!("Relation {relation_no} is not a {role}"),
-        ));
+        let detail = format!("Relation {relation_no} is not a {role}");
+        return Err(fail(ErrorCode::RelationWrongRole, id, detail));
     }
+    Ok(relation_ref)
+}
 
+/// Checks the lines and the total: VAT codes, accounts, decimals, signs, Σ(base + VAT).
+fn check_lines(
+    d: &Dossier,
+    req: &Required<'_>,
+    sales: bool,
+    checks: BookingChecks,
+) -> Result<(), ApiError> {
+    let id = d.id;
     for &(account, _, vat_code, _) in &req.lines {
         let Some(code) = d.vat_code(vat_code) else {
             return Err(fail(
@@ -272,6 +282,21 @@ pub(crate) fn insert(
             "An amount has more than 2 decimals",
         ));
     }
+    for &(account, base, vat_code, vat) in &req.lines {
+        if base.is_sign_negative() != vat.is_sign_negative() && !base.is_zero() && !vat.is_zero() {
+            let detail = format!(
+                "Line on account {account} with VAT code {vat_code}: base {base} and VAT {vat} have opposite signs"
+            );
+            return Err(fail(ErrorCode::OppositeSigns, id, detail));
+        }
+        if base < Decimal::ZERO || vat < Decimal::ZERO {
+            let detail = format!(
+                "Line on account {account} is negative (base {base}, VAT {vat}); lines stay positive, \
+                 a negative amount makes a credit note"
+            );
+            return Err(fail(ErrorCode::NegativeLine, id, detail));
+        }
+    }
     let sum: Decimal = amounts.sum();
     let expected = if req.amount < Decimal::ZERO {
         -sum
@@ -285,64 +310,30 @@ pub(crate) fn insert(
         );
         return Err(fail(ErrorCode::AmountMismatch, id, detail));
     }
-
-    let (bookyear_id, journal_key, sequence_nr) =
-        (req.bookyear_id, req.journal_key.to_owned(), req.sequence_nr);
-    let mut stored = data.clone();
-    stored.bookyear_key = Some(Key { id: bookyear_id });
-    stored.relation_identification_service_data = Some(relation_ref);
-    if let Some(journal) = d.journal_mut(bookyear_id, &journal_key) {
-        journal.last_booked_document_nr = sequence_nr;
-    }
-    for (file_name, size_bytes) in attachments {
-        d.attachments.push(StoredAttachment {
-            bookyear_id,
-            journal_key: journal_key.clone(),
-            document_sequence_nr: sequence_nr,
-            file_name,
-            size_bytes,
-        });
-    }
-    d.bookings.push(StoredBooking {
-        bookyear_id,
-        journal_key,
-        document_sequence_nr: sequence_nr,
-        data: stored,
-        modified_at: now,
-    });
     Ok(())
 }
 
-/// Returns the booking with this key.
-pub(crate) fn find(
+/// Runs every check and returns the relation the booking resolves to.
+pub(crate) fn validate(
     d: &Dossier,
-    bookyear_id: i32,
-    journal_key: &str,
-    sequence_nr: i32,
-) -> Option<BookingData> {
-    d.bookings
-        .iter()
-        .find(|b| {
-            b.bookyear_id == bookyear_id
-                && b.journal_key == journal_key
-                && b.document_sequence_nr == sequence_nr
-        })
-        .map(|b| b.data.clone())
-}
-
-/// Returns bookings changed at or after `since`, in one bookyear (or all with -1) and
-/// optionally one journal.
-pub(crate) fn modified(
-    d: &Dossier,
-    bookyear_id: i32,
-    journal_key: Option<&str>,
-    since: DateTime<Utc>,
-) -> Vec<BookingData> {
-    d.bookings
-        .iter()
-        .filter(|b| bookyear_id == -1 || b.bookyear_id == bookyear_id)
-        .filter(|b| journal_key.is_none_or(|k| b.journal_key == k))
-        .filter(|b| b.modified_at >= since)
-        .map(|b| b.data.clone())
-        .collect()
+    req: &Required<'_>,
+    mode: Mode,
+    checks: BookingChecks,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<RelationIdentification, ApiError> {
+    let sales = check_journal_and_number(d, req, mode, now)?;
+    let eur_rate_wrong = req.currency == "EUR" && req.exchange_rate != Decimal::ONE;
+    if !KNOWN_CURRENCIES.contains(&req.currency)
+        || eur_rate_wrong
+        || req.exchange_rate <= Decimal::ZERO
+    {
+        let detail = format!(
+            "Currency {} with exchange rate {}",
+            req.currency, req.exchange_rate
+        );
+        return Err(fail(ErrorCode::UnknownCurrency, d.id, detail));
+    }
+    let relation = check_relation(d, req, sales)?;
+    check_lines(d, req, sales, checks)?;
+    Ok(relation)
 }
