@@ -16,56 +16,56 @@ pub enum ErrorCode {
     IllegalDocumentSequence,
     /// -14: `bookyearPeriodeNr` is not a period of the bookyear.
     BookyearPeriodUnknown,
-    /// -60: `bookyearKey.id` is not a bookyear of the dossier.
+    /// -9: `bookyearKey.id` is not a bookyear of the dossier.
     UnknownBookyear,
-    /// -61: the bookyear is closed.
+    /// -101: the bookyear is closed.
     BookyearClosed,
-    /// -62: the journal does not exist in that bookyear.
+    /// -10: the journal does not exist in that bookyear.
     UnknownJournal,
-    /// -63: the journal cannot take buy/sell bookings (not an A or V journal, or a V journal
+    /// -29: the journal cannot take buy/sell bookings (not an A or V journal, or a V journal
     /// whose `insertionType` is not 1).
     WrongJournalType,
-    /// -64: the journal is closed or locked by a desktop user (HTTP 403).
+    /// -11: the journal is closed or locked by a desktop user (HTTP 403).
     JournalClosedOrLocked,
-    /// -65: the period is not after the journal's `closedPeriod`.
+    /// -102: the period is not after the journal's `closedPeriod`.
     PeriodClosed,
-    /// -66: the period is not after the journal's `protectedPeriod`.
+    /// -15: the period is not after the journal's `protectedPeriod`.
     PeriodProtected,
-    /// -67: no relation matches `relationKey.id` / `externalRelationId` (or they disagree).
+    /// -16: no relation matches `relationKey.id` / `externalRelationId` (or they disagree).
     UnknownRelation,
-    /// -68: the relation exists but is inactive.
+    /// -103: the relation exists but is inactive.
     RelationInactive,
-    /// -69: the relation is not a client (sales journal) or not a supplier (purchase journal).
+    /// -104: the relation is not a client (sales journal) or not a supplier (purchase journal).
     RelationWrongRole,
-    /// -70: a line's `vatCodeKey` is not a VAT code of the dossier.
+    /// -22: a line's `vatCodeKey` is not a VAT code of the dossier.
     UnknownVatCode,
-    /// -71: the VAT code is a purchase code in a sales journal or the other way round.
+    /// -75: the VAT code is a purchase code in a sales journal or the other way round.
     VatCodeWrongType,
-    /// -72: a line's `accountKey` is not an account of the bookyear.
+    /// -21: a line's `accountKey` is not an account of the bookyear.
     UnknownAccount,
-    /// -73: `amount` is not Σ(baseAmount + vatAmount) (negated for a credit note).
+    /// -105: `amount` is not Σ(baseAmount + vatAmount) (negated for a credit note).
     AmountMismatch,
-    /// -74: an amount has more than two decimals.
+    /// -106: an amount has more than two decimals.
     TooManyDecimals,
-    /// -75: unknown currency code, or an exchange rate other than 1 for EUR.
+    /// -19: unknown currency code, or an exchange rate other than 1 for EUR.
     UnknownCurrency,
-    /// -76: the `externalRelationId` already belongs to another relation.
+    /// -107: the `externalRelationId` already belongs to another relation.
     ExternalRelationIdInUse,
-    /// -77: the user may not open the dossier, or it is disabled (HTTP 403).
+    /// -3: the user may not open the dossier, or it is disabled (HTTP 403).
     DossierUnauthorized,
-    /// -78: no such dossier (HTTP 404).
+    /// -108: no such dossier (HTTP 404).
     DossierNotFound,
     /// -79: no `dossierToken` (or no `Token`) header (HTTP 401).
     EmptyAccessToken,
     /// -80: the token is unknown, expired, of the wrong kind or for another dossier (HTTP 401).
     InvalidToken,
-    /// -81: a relation's Belgian `vatNr` is not `BE0xxx.xxx.xxx` with a valid mod-97 check.
+    /// -110: a relation's Belgian `vatNr` is not `BE0xxx.xxx.xxx` with a valid mod-97 check.
     InvalidVatNumber,
-    /// -82: a booking PUT names a document that does not exist.
+    /// -111: a booking PUT names a document that does not exist.
     UnknownBooking,
-    /// -83: a booking line's base and VAT amounts have opposite signs.
+    /// -23: a booking line's base and VAT amounts have opposite signs.
     OppositeSigns,
-    /// -84: a booking line is negative (lines stay positive; a negative amount makes a credit note).
+    /// -112: a booking line is negative (lines stay positive; a negative amount makes a credit note).
     NegativeLine,
     /// -90: the endpoint's daily cap is used up (HTTP 429; only with daily caps switched on).
     DailyCapExceeded,
@@ -104,8 +104,8 @@ impl ErrorCode {
         Self::DailyCapExceeded,
     ];
 
-    /// Whether Octopus itself is known to use this code (-13, -14, -79); the others are the
-    /// simulator's choice.
+    /// Whether Octopus's REST API is confirmed to use this code (-13, -14, -79). Several others
+    /// come from Octopus's web-service code table (see the README); the rest are the simulator's.
     pub fn known_from_octopus(self) -> bool {
         matches!(
             self,
@@ -118,31 +118,31 @@ impl ErrorCode {
         match self {
             Self::IllegalDocumentSequence => -13,
             Self::BookyearPeriodUnknown => -14,
-            Self::UnknownBookyear => -60,
-            Self::BookyearClosed => -61,
-            Self::UnknownJournal => -62,
-            Self::WrongJournalType => -63,
-            Self::JournalClosedOrLocked => -64,
-            Self::PeriodClosed => -65,
-            Self::PeriodProtected => -66,
-            Self::UnknownRelation => -67,
-            Self::RelationInactive => -68,
-            Self::RelationWrongRole => -69,
-            Self::UnknownVatCode => -70,
-            Self::VatCodeWrongType => -71,
-            Self::UnknownAccount => -72,
-            Self::AmountMismatch => -73,
-            Self::TooManyDecimals => -74,
-            Self::UnknownCurrency => -75,
-            Self::ExternalRelationIdInUse => -76,
-            Self::DossierUnauthorized => -77,
-            Self::DossierNotFound => -78,
+            Self::UnknownBookyear => -9,
+            Self::BookyearClosed => -101,
+            Self::UnknownJournal => -10,
+            Self::WrongJournalType => -29,
+            Self::JournalClosedOrLocked => -11,
+            Self::PeriodClosed => -102,
+            Self::PeriodProtected => -15,
+            Self::UnknownRelation => -16,
+            Self::RelationInactive => -103,
+            Self::RelationWrongRole => -104,
+            Self::UnknownVatCode => -22,
+            Self::VatCodeWrongType => -75,
+            Self::UnknownAccount => -21,
+            Self::AmountMismatch => -105,
+            Self::TooManyDecimals => -106,
+            Self::UnknownCurrency => -19,
+            Self::ExternalRelationIdInUse => -107,
+            Self::DossierUnauthorized => -3,
+            Self::DossierNotFound => -108,
             Self::EmptyAccessToken => -79,
             Self::InvalidToken => -80,
-            Self::InvalidVatNumber => -81,
-            Self::UnknownBooking => -82,
-            Self::OppositeSigns => -83,
-            Self::NegativeLine => -84,
+            Self::InvalidVatNumber => -110,
+            Self::UnknownBooking => -111,
+            Self::OppositeSigns => -23,
+            Self::NegativeLine => -112,
             Self::DailyCapExceeded => -90,
         }
     }

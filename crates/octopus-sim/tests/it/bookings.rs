@@ -131,7 +131,7 @@ async fn amount_off_by_a_cent_is_minus_73_and_credit_notes_are_negative_with_pos
     let off = booking_json(1).replace("\"amount\": 181.50", "\"amount\": 181.51");
     let response = sim.post_booking_raw(&token, off).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_body(response).await["errorCode"], -73);
+    assert_eq!(error_body(response).await["errorCode"], -105);
 
     let credit = booking_json(1).replace("\"amount\": 181.50", "\"amount\": -181.50");
     assert_eq!(
@@ -165,7 +165,7 @@ async fn decimal_sums_are_exact_where_floats_would_drift() {
         .replace("\"amount\": 181.50", "\"amount\": 181.505")
         .replace("\"vatAmount\": 10.50", "\"vatAmount\": 10.505");
     let response = sim.post_booking_raw(&token, three_decimals).await;
-    assert_eq!(error_body(response).await["errorCode"], -74);
+    assert_eq!(error_body(response).await["errorCode"], -106);
 }
 
 #[tokio::test]
@@ -174,12 +174,12 @@ async fn unknown_relation_vat_code_account_and_journal_are_rejected() {
     let mut b = booking_value(1);
     b["buySellBookingServiceData"]["relationIdentificationServiceData"] =
         json!({"externalRelationId": 999});
-    assert_eq!(rejected(&sim, &token, &b).await.1["errorCode"], -67);
+    assert_eq!(rejected(&sim, &token, &b).await.1["errorCode"], -16);
     b["buySellBookingServiceData"]["relationIdentificationServiceData"] =
         json!({"relationKey": {"id": 1}, "externalRelationId": 999});
     assert_eq!(
         rejected(&sim, &token, &b).await.1["errorCode"],
-        -67,
+        -16,
         "key and external id must agree"
     );
 
@@ -188,22 +188,22 @@ async fn unknown_relation_vat_code_account_and_journal_are_rejected() {
     let (status, body) = rejected(&sim, &token, &b).await;
     assert_eq!(
         (status, body["errorCode"].clone()),
-        (StatusCode::BAD_REQUEST, json!(-70))
+        (StatusCode::BAD_REQUEST, json!(-22))
     );
     b["buySellBookingServiceData"]["bookingLines"][1]["vatCodeKey"] = json!("D21");
-    assert_eq!(rejected(&sim, &token, &b).await.1["errorCode"], -71);
+    assert_eq!(rejected(&sim, &token, &b).await.1["errorCode"], -75);
 
     let mut b = booking_value(1);
     b["buySellBookingServiceData"]["bookingLines"][0]["accountKey"] = json!(799999);
-    assert_eq!(rejected(&sim, &token, &b).await.1["errorCode"], -72);
+    assert_eq!(rejected(&sim, &token, &b).await.1["errorCode"], -21);
 
     let mut b = booking_value(1);
     b["buySellBookingServiceData"]["journalKey"] = json!("V9");
-    assert_eq!(rejected(&sim, &token, &b).await.1["errorCode"], -62);
+    assert_eq!(rejected(&sim, &token, &b).await.1["errorCode"], -10);
     b["buySellBookingServiceData"]["journalKey"] = json!("V3");
     assert_eq!(
         rejected(&sim, &token, &b).await.1["errorCode"],
-        -63,
+        -29,
         "V3 is an invoice journal"
     );
     assert_eq!(
@@ -233,13 +233,13 @@ async fn closed_or_locked_journals_are_403_and_protected_periods_refused() {
     let (status, body) = rejected(&sim, &token, &booking_value(1)).await;
     assert_eq!(
         (status, body["errorCode"].clone()),
-        (StatusCode::BAD_REQUEST, json!(-66))
+        (StatusCode::BAD_REQUEST, json!(-15))
     );
     assert_eq!(body["errorMessage"], "Book year period is protected");
     let mut in_closed = booking_value(1);
     in_closed["buySellBookingServiceData"]["bookyearPeriodeNr"] = json!(202502);
     let (_, body) = rejected(&sim, &token, &in_closed).await;
-    assert_eq!(body["errorCode"], -65);
+    assert_eq!(body["errorCode"], -102);
     assert_eq!(body["errorMessage"], "Book year period is closed");
 
     let mut closed = booking_value(1);

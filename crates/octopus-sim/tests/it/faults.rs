@@ -172,7 +172,7 @@ async fn lock_journal_makes_the_booking_meet_a_403_until_the_desktop_user_leaves
             .unwrap();
         assert_eq!(response.status(), StatusCode::FORBIDDEN);
         let body = error_body(response).await;
-        assert_eq!(body["errorCode"], -64);
+        assert_eq!(body["errorCode"], -11);
         assert_eq!(
             body["errorMessage"],
             "Journal either closed or open by other user"

