@@ -26,6 +26,35 @@ pub struct DemoOptions {
     pub data_dir: PathBuf,
     pub invoices: u32,
     pub planmanager_url: Option<String>,
+    /// How the simulated Octopus behaves.
+    pub octopus: OctopusBehaviour,
+}
+
+/// The simulated Octopus's latency, token lifetime and faults (see octopus-sim's README for
+/// the fault SPEC grammar).
+#[derive(Debug, Clone, Default)]
+pub struct OctopusBehaviour {
+    pub latency_ms: u64,
+    pub token_ttl_secs: Option<u64>,
+    pub faults: Option<String>,
+}
+
+impl OctopusBehaviour {
+    fn apply(&self, sim: &SimState) -> anyhow::Result<()> {
+        sim.set_latency(
+            std::time::Duration::from_millis(self.latency_ms),
+            std::time::Duration::ZERO,
+        );
+        if let Some(secs) = self.token_ttl_secs {
+            sim.set_token_ttl(std::time::Duration::from_secs(secs));
+        }
+        if let Some(spec) = &self.faults {
+            let rules = octopus_sim::parse_fault_spec(spec)
+                .with_context(|| format!("--octopus-faults {spec:?} is not a fault SPEC"))?;
+            sim.add_fault_rules(rules);
+        }
+        Ok(())
+    }
 }
 
 /// Seeds PlanManager if needed, restores the simulated Octopus, starts and provisions the stack.
@@ -46,6 +75,7 @@ pub async fn prepare(options: &DemoOptions) -> anyhow::Result<(EmbeddedStack, Pr
         }
     }
     let sim = load_sim(&options.data_dir.join(SIM_STATE_FILE))?;
+    options.octopus.apply(&sim)?;
     let stack = EmbeddedStack::start(
         &StackOptions {
             data_dir: options.data_dir.clone(),

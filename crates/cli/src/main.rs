@@ -36,6 +36,8 @@ enum Command {
         /// Print only the run report, as JSON, on stdout.
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        octopus: OctopusArgs,
     },
     /// Starts the embedded stack without exporting and prints its addresses until SIGTERM.
     Serve {
@@ -95,6 +97,31 @@ enum Command {
     },
 }
 
+/// How the simulated Octopus of the demo behaves.
+#[derive(clap::Args)]
+struct OctopusArgs {
+    /// Latency the simulated Octopus adds to every call, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    octopus_latency_ms: u64,
+    /// Lifetime of the simulated Octopus's tokens (Octopus: 600 s).
+    #[arg(long)]
+    octopus_token_ttl_secs: Option<u64>,
+    /// Faults to inject, e.g. "bookings:commit-drop@every=50;relations-put:502@nth=3"
+    /// (grammar: TARGET ':' ACTION ('@' OPTION)*, rules separated by ';'; see octopus-sim's README).
+    #[arg(long)]
+    octopus_faults: Option<String>,
+}
+
+impl From<OctopusArgs> for demo::OctopusBehaviour {
+    fn from(args: OctopusArgs) -> Self {
+        Self {
+            latency_ms: args.octopus_latency_ms,
+            token_ttl_secs: args.octopus_token_ttl_secs,
+            faults: args.octopus_faults,
+        }
+    }
+}
+
 /// PlanManager's selection: location, dates, numbers and journals.
 #[derive(clap::Args)]
 struct Selection {
@@ -143,11 +170,13 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             invoices,
             planmanager_url,
             json,
+            octopus,
         } => {
             let options = DemoOptions {
                 data_dir,
                 invoices,
                 planmanager_url,
+                octopus: octopus.into(),
             };
             let outcome = demo::run(&options).await?;
             if let Some(report) = &outcome.report {
@@ -178,6 +207,7 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
                 data_dir,
                 invoices,
                 planmanager_url,
+                octopus: demo::OctopusBehaviour::default(),
             };
             let _lock = demo::lock_data_dir(&options.data_dir)?;
             let (stack, _) = demo::prepare(&options).await?;

@@ -188,3 +188,40 @@ async fn a_final_invoice_without_number_fails_alone_and_twin_numbers_are_named()
     }
     stack.stop().await.unwrap();
 }
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_octopus_state_is_noticed_and_the_invoices_are_booked_again() {
+    let dir = TestDir::new("lost-octopus");
+    let (stack, provisioned) = helpers::start(&dir, 40).await;
+    let total = provisioned.invoices_per_location["Bodyshop A"];
+    let first = helpers::export(&stack, &[]).await;
+    assert_eq!(first.invoices.booked as usize, total);
+    octopus_export::demo::save_sim(&stack).unwrap();
+    stack.stop().await.unwrap();
+
+    // Octopus comes back empty (its state is gone); the ledger still says everything is booked.
+    std::fs::remove_file(dir.0.join("octopus-sim-state.json")).unwrap();
+    let (stack, _) = helpers::start(&dir, 40).await;
+    let second = helpers::export(&stack, &[]).await;
+    assert_eq!(
+        second.status,
+        "completed",
+        "{:?}",
+        second.items.iter().find(|i| i.status == "failed")
+    );
+    assert_eq!(
+        second.invoices.booked as usize, total,
+        "booked again, not trusted blindly"
+    );
+    assert!(
+        second
+            .items
+            .iter()
+            .filter(|i| i.kind == "invoice")
+            .all(|i| i
+                .warnings
+                .iter()
+                .any(|w| w.contains("the ledger said booked")))
+    );
+    assert_eq!(stack.sim.bookings_count(DEMO_DOSSIER), total);
+    stack.stop().await.unwrap();
+}

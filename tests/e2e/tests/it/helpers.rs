@@ -37,6 +37,7 @@ pub async fn start(dir: &TestDir, invoices: u32) -> (EmbeddedStack, Provisioned)
         data_dir: dir.0.clone(),
         invoices,
         planmanager_url: None,
+        octopus: Default::default(),
     })
     .await
     .expect("the embedded stack starts")

@@ -4,5 +4,6 @@
 mod bad_input;
 mod crash;
 mod export;
+mod field_cases;
 mod helpers;
 mod runs;
