@@ -247,3 +247,49 @@ async fn exports_every_bodyshop_a_invoice_once_through_all_five_services() {
 
     stack.stop().await.unwrap();
 }
+
+/// Every Octopus call of a run, except bookings and relation writes, per endpoint.
+fn overhead(report: &ox_orchestrator::report::RunReport) -> BTreeMap<String, u32> {
+    report
+        .octopus_calls
+        .iter()
+        .filter(|(endpoint, _)| {
+            !matches!(
+                endpoint.as_str(),
+                "POST /dossiers/{dossierId}/buysellbookings"
+                    | "PUT /dossiers/{dossierId}/relations"
+            )
+        })
+        .map(|(endpoint, count)| (endpoint.clone(), *count))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn octopus_calls_are_the_minimum_whatever_the_number_of_invoices() {
+    let mut overheads = Vec::new();
+    for invoices in [40, 200] {
+        let dir = TestDir::new(&format!("calls-{invoices}"));
+        let (stack, provisioned) = helpers::start(&dir, invoices).await;
+        let total = provisioned.invoices_per_location["Bodyshop A"];
+        let report = helpers::export(&stack, &[]).await;
+        assert_eq!(report.status, "completed");
+        // One booking POST per invoice and one relation PUT per new customer, nothing more.
+        assert_eq!(
+            report.octopus_calls["POST /dossiers/{dossierId}/buysellbookings"] as usize,
+            total
+        );
+        assert_eq!(
+            report.octopus_calls["PUT /dossiers/{dossierId}/relations"],
+            report.customers.exported
+        );
+        overheads.push(overhead(&report));
+        stack.stop().await.unwrap();
+    }
+    // Sessions and reference data cost the same for 40 as for 200 invoices.
+    assert_eq!(overheads[0], overheads[1]);
+    assert!(
+        overheads[0].values().sum::<u32>() <= 8,
+        "{:?}",
+        overheads[0]
+    );
+}
