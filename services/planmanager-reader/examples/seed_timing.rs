@@ -1,5 +1,6 @@
-//! Times the sample generator: `cargo run --release -p ox-planmanager-reader --example seed_timing -- /tmp/pm.sqlite 100000`.
-//! The file must not exist yet (or be empty); the summary is printed as Debug.
+//! Times the sample generator: `cargo run --release -p ox-planmanager-reader --example seed_timing -- /tmp/pm.sqlite 100000`
+//! (a path is a SQLite file; `mysql://root@127.0.0.1:3306/pm_timing` works too). The database
+//! must not hold data yet; the summary is printed as Debug.
 
 use std::time::Instant;
 
@@ -15,8 +16,12 @@ async fn main() -> anyhow::Result<()> {
         .transpose()?
         .unwrap_or(100_000);
     let started = Instant::now();
-    let summary =
-        ox_planmanager_reader::seed::generate(&format!("sqlite://{path}"), invoices, 1).await?;
+    let url = if path.contains("://") {
+        path
+    } else {
+        format!("sqlite://{path}")
+    };
+    let summary = ox_planmanager_reader::seed::generate(&url, invoices, 1).await?;
     let elapsed = started.elapsed();
     println!("{summary:#?}");
     println!(

@@ -8,7 +8,8 @@ use crate::error::redact_url;
 pub struct Settings {
     /// gRPC listen address, e.g. "127.0.0.1:50052" (port 0 picks a free port).
     pub listen: String,
-    /// PlanManager's database, e.g. "sqlite://planmanager.sqlite"; may hold credentials.
+    /// PlanManager's database, e.g. "sqlite://planmanager.sqlite" or
+    /// "mysql://pm:…@db:3306/planmanager" (MariaDB); may hold credentials.
     pub database_url: String,
 }
 

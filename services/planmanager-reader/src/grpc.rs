@@ -4,13 +4,12 @@ use std::pin::Pin;
 
 use ox_proto::planmanager::v1 as pb;
 use ox_proto::planmanager::v1::plan_manager_reader_server::PlanManagerReader;
-use sqlx::sqlite::SqlitePool;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 use tokio_stream::{Stream, StreamExt as _};
 use tonic::{Request, Response, Status};
 
-use crate::db::{catalog, customers, exports, invoices};
+use crate::db::{Pool, catalog, customers, exports, invoices};
 use crate::error::ReaderError;
 use crate::model::{CustomerItem, InvoiceFilter, InvoiceItem};
 
@@ -22,12 +21,12 @@ type ResponseStream<T> = Pin<Box<dyn Stream<Item = Result<T, Status>> + Send>>;
 /// The service implementation; cheap to clone (it holds the pool).
 #[derive(Clone)]
 pub struct ReaderGrpc {
-    pool: SqlitePool,
+    pool: Pool,
 }
 
 impl ReaderGrpc {
     /// Serves PlanManager's database behind `pool`.
-    pub fn new(pool: SqlitePool) -> Self {
+    pub fn new(pool: Pool) -> Self {
         Self { pool }
     }
 }

@@ -1,6 +1,7 @@
 //! planmanager-reader: streams PlanManager's locations, journals, customers and invoices over gRPC
-//! and writes back PlanManager's own "exported" flags. Bad records become data problems, never
-//! crashes. Also holds the deterministic sample-data generator ([`seed::generate`]).
+//! from SQLite or MariaDB (chosen by the URL scheme, see SCHEMA.md) and writes back PlanManager's
+//! own "exported" flags. Bad records become data problems, never crashes. Also holds the
+//! deterministic sample-data generator ([`seed::generate`]).
 
 pub mod config;
 mod convert;
@@ -18,7 +19,6 @@ use ox_kit::GrpcServer;
 use ox_proto::planmanager::v1::plan_manager_reader_server::{
     PlanManagerReaderServer, SERVICE_NAME,
 };
-use sqlx::sqlite::SqlitePool;
 use tonic::service::Routes;
 
 pub use config::Settings;
@@ -29,7 +29,7 @@ pub use seed::SeedSummary;
 /// The reader service: a bound gRPC listener plus the pool on PlanManager's database.
 pub struct Application {
     server: GrpcServer,
-    pool: SqlitePool,
+    pool: db::Pool,
 }
 
 impl Application {

@@ -3,8 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use sqlx::sqlite::{SqlitePool, SqliteRow};
-
+use super::backend::{Pool, Row, Statement};
 use super::{cell, sql};
 use crate::error::ReaderError;
 use crate::model::{
@@ -13,8 +12,10 @@ use crate::model::{
 
 /// Lists every location.
 #[tracing::instrument(skip_all)]
-pub async fn list_locations(pool: &SqlitePool) -> Result<Vec<Location>, ReaderError> {
-    let rows = sqlx::query(sql::SELECT_LOCATIONS).fetch_all(pool).await?;
+pub async fn list_locations(pool: &Pool) -> Result<Vec<Location>, ReaderError> {
+    let rows = pool
+        .fetch_all(Statement::new(sql::SELECT_LOCATIONS))
+        .await?;
     let mut locations = Vec::with_capacity(rows.len());
     for row in &rows {
         // Locations are keyed by name in every request; a nameless one cannot be selected.
@@ -38,10 +39,7 @@ pub struct JournalList {
 /// Lists the journals of `location_name` (every journal when empty) with their problems: an empty
 /// code, a code shared with another journal, an unknown kind or an unreadable column.
 #[tracing::instrument(skip(pool))]
-pub async fn list_journals(
-    pool: &SqlitePool,
-    location_name: &str,
-) -> Result<JournalList, ReaderError> {
+pub async fn list_journals(pool: &Pool, location_name: &str) -> Result<JournalList, ReaderError> {
     let all = fetch_journals(pool).await?;
     let location_ids = resolve_location(pool, location_name).await?;
     let mut users_of_code: HashMap<&str, Vec<i64>> = HashMap::new();
@@ -94,12 +92,12 @@ pub async fn list_journals(
 }
 
 /// Reads every journal, each with the problems met while reading its columns.
-async fn fetch_journals(pool: &SqlitePool) -> Result<Vec<(Journal, Vec<String>)>, ReaderError> {
-    let rows = sqlx::query(sql::SELECT_JOURNALS).fetch_all(pool).await?;
+async fn fetch_journals(pool: &Pool) -> Result<Vec<(Journal, Vec<String>)>, ReaderError> {
+    let rows = pool.fetch_all(Statement::new(sql::SELECT_JOURNALS)).await?;
     Ok(rows.iter().map(read_journal).collect())
 }
 
-fn read_journal(row: &SqliteRow) -> (Journal, Vec<String>) {
+fn read_journal(row: &Row) -> (Journal, Vec<String>) {
     let mut problems = Vec::new();
     let id = cell::collect(&mut problems, 0, cell::required_integer(row, "id"));
     let code = cell::collect(
@@ -144,7 +142,7 @@ fn read_journal(row: &SqliteRow) -> (Journal, Vec<String>) {
 
 /// The ids of the locations called `location_name`; `None` (no restriction) for "".
 async fn resolve_location(
-    pool: &SqlitePool,
+    pool: &Pool,
     location_name: &str,
 ) -> Result<Option<Vec<i64>>, ReaderError> {
     if location_name.is_empty() {
@@ -176,7 +174,7 @@ pub struct JournalSelection {
 /// does not exist there is refused with a message naming it.
 #[tracing::instrument(skip_all)]
 pub async fn select_journals(
-    pool: &SqlitePool,
+    pool: &Pool,
     filter: &InvoiceFilter,
 ) -> Result<JournalSelection, ReaderError> {
     let all = fetch_journals(pool).await?;
@@ -235,8 +233,10 @@ pub async fn select_journals(
 /// Lists the general-ledger accounts; a row whose number is not an int32 is skipped with a warning
 /// (the contract has no place for problems here).
 #[tracing::instrument(skip_all)]
-pub async fn list_gl_accounts(pool: &SqlitePool) -> Result<Vec<GlAccount>, ReaderError> {
-    let rows = sqlx::query(sql::SELECT_GL_ACCOUNTS).fetch_all(pool).await?;
+pub async fn list_gl_accounts(pool: &Pool) -> Result<Vec<GlAccount>, ReaderError> {
+    let rows = pool
+        .fetch_all(Statement::new(sql::SELECT_GL_ACCOUNTS))
+        .await?;
     let mut accounts = Vec::with_capacity(rows.len());
     for row in &rows {
         let number = cell::required_integer(row, "number")

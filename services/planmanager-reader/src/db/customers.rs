@@ -3,22 +3,21 @@
 
 use std::collections::{HashMap, HashSet};
 
-use sqlx::sqlite::{SqlitePool, SqliteRow};
-use sqlx::{QueryBuilder, Sqlite};
 use tokio::sync::mpsc;
 
+use super::backend::{Pool, Row, Statement};
 use super::{cell, sql};
 use crate::error::ReaderError;
 use crate::model::{Customer, CustomerItem, CustomerKind, DataProblem, PaymentTerm, ProblemKind};
 
-/// Ids per query: well below SQLite's bound-parameter limit.
+/// Ids per query: well below the bound-parameter limits of SQLite and MariaDB.
 const CHUNK: usize = 500;
 
 /// Sends each asked customer, or the problem that kept it from being read, to `sink`. Repeated ids
 /// are sent once. Stops early, without error, when the receiver goes away.
 #[tracing::instrument(skip_all, fields(ids = ids.len()))]
 pub async fn stream_customers(
-    pool: SqlitePool,
+    pool: Pool,
     ids: Vec<i64>,
     sink: mpsc::Sender<Result<CustomerItem, ReaderError>>,
 ) {
@@ -59,16 +58,12 @@ fn problem(id: i64, message: String) -> DataProblem {
 }
 
 async fn fetch_chunk(
-    pool: &SqlitePool,
+    pool: &Pool,
     ids: &[i64],
 ) -> Result<HashMap<i64, Result<Customer, String>>, ReaderError> {
-    let mut query = QueryBuilder::<Sqlite>::new(sql::SELECT_CUSTOMERS_BY_ID);
-    let mut list = query.separated(", ");
-    for id in ids {
-        list.push_bind(*id);
-    }
-    query.push(")");
-    let rows = query.build().fetch_all(pool).await?;
+    let mut query = Statement::new(sql::SELECT_CUSTOMERS_BY_ID);
+    query.bind_list(ids.iter().copied()).push(")");
+    let rows = pool.fetch_all(query).await?;
     let mut found = HashMap::with_capacity(rows.len());
     for row in &rows {
         // The id was matched by the query, so it is readable; 0 only guards a broken view.
@@ -78,7 +73,7 @@ async fn fetch_chunk(
     Ok(found)
 }
 
-fn read_customer(row: &SqliteRow, id: i64) -> Result<Customer, String> {
+fn read_customer(row: &Row, id: i64) -> Result<Customer, String> {
     let mut problems = Vec::new();
     let p = &mut problems;
     let mut text = |column: &str| cell::collect(p, String::new(), cell::text_or_empty(row, column));

@@ -2,11 +2,10 @@
 //! grouped back into invoices as they arrive, so memory holds one invoice at a time.
 
 use chrono::NaiveDate;
-use sqlx::sqlite::{SqlitePool, SqliteRow};
-use sqlx::{QueryBuilder, Sqlite};
 use tokio::sync::mpsc;
 use tokio_stream::StreamExt as _;
 
+use super::backend::{Pool, Row, Statement};
 use super::catalog::JournalSelection;
 use super::{cell, sql};
 use crate::error::ReaderError;
@@ -18,31 +17,29 @@ use crate::validate;
 
 /// Appends the journal-id list and the filter's conditions to a query that ends in `IN (`.
 pub(super) fn push_selection(
-    query: &mut QueryBuilder<Sqlite>,
+    query: &mut Statement,
     journal_ids: &[i64],
     filter: &InvoiceFilter,
     leave_out_exported: bool,
 ) {
-    let mut ids = query.separated(", ");
-    for id in journal_ids {
-        ids.push_bind(*id);
-    }
-    query.push(")");
+    query.bind_list(journal_ids.iter().copied()).push(")");
+    // Dates bound as `YYYY-MM-DD` text: SQLite compares the stored text, MariaDB converts the
+    // literal to a DATE (so its index still serves).
     if let Some(from) = filter.date_from {
         query
             .push(sql::AND_DATE_FROM)
-            .push_bind(from.format("%Y-%m-%d").to_string());
+            .bind(from.format("%Y-%m-%d").to_string());
     }
     if let Some(to) = filter.date_to {
         query
             .push(sql::AND_DATE_TO)
-            .push_bind(to.format("%Y-%m-%d").to_string());
+            .bind(to.format("%Y-%m-%d").to_string());
     }
     if let Some(from) = filter.number_from {
-        query.push(sql::AND_NUMBER_FROM).push_bind(from);
+        query.push(sql::AND_NUMBER_FROM).bind(from);
     }
     if let Some(to) = filter.number_to {
-        query.push(sql::AND_NUMBER_TO).push_bind(to);
+        query.push(sql::AND_NUMBER_TO).bind(to);
     }
     if leave_out_exported {
         query.push(sql::AND_NOT_EXPORTED);
@@ -53,7 +50,7 @@ pub(super) fn push_selection(
 /// (journal code, number) order. Stops early, without error, when the receiver goes away.
 #[tracing::instrument(skip_all, fields(journal_codes = selection.groups.len()))]
 pub async fn stream_invoices(
-    pool: SqlitePool,
+    pool: Pool,
     selection: JournalSelection,
     filter: InvoiceFilter,
     sink: mpsc::Sender<Result<InvoiceItem, ReaderError>>,
@@ -70,17 +67,17 @@ pub async fn stream_invoices(
 }
 
 async fn stream_code(
-    pool: &SqlitePool,
+    pool: &Pool,
     code: &str,
     journal_ids: &[i64],
     filter: &InvoiceFilter,
     sink: &mpsc::Sender<Result<InvoiceItem, ReaderError>>,
 ) -> Result<(), ReaderError> {
-    let mut query = QueryBuilder::<Sqlite>::new(sql::SELECT_INVOICES_WITH_LINES);
+    let mut query = Statement::new(sql::SELECT_INVOICES_WITH_LINES);
     query.push(sql::INVOICE_WHERE_FINAL);
     push_selection(&mut query, journal_ids, filter, !filter.include_exported);
     query.push(sql::INVOICES_WITH_LINES_ORDER);
-    let mut rows = query.build().fetch(pool);
+    let mut rows = pool.fetch(query);
     let mut current: Option<Assembly> = None;
     while let Some(row) = rows.next().await {
         let row = row?;
@@ -104,10 +101,22 @@ async fn stream_code(
 struct Assembly {
     invoice: Invoice,
     problems: Vec<String>,
+    lines: Vec<PendingLine>,
+}
+
+/// A line as read, before the invoice's lines are put in order and numbered.
+struct PendingLine {
+    /// `(seq, id)` as stored: the order PlanManager prints the lines in.
+    order: (Option<i64>, i64),
+    /// The stored `seq`, when it is one; otherwise the line's position.
+    seq: Option<i32>,
+    line: InvoiceLine,
+    /// What is wrong with this line, without the "line N: " prefix.
+    problems: Vec<String>,
 }
 
 impl Assembly {
-    fn start(row: &SqliteRow, journal_code: &str) -> Self {
+    fn start(row: &Row, journal_code: &str) -> Self {
         let mut problems = Vec::new();
         let p = &mut problems;
         let id = cell::collect(p, 0, cell::required_integer(row, "id"));
@@ -116,17 +125,7 @@ impl Assembly {
         if let Ok(number) = cell::required_integer(row, "number") {
             cell::collect(p, (), validate::check_number(number));
         }
-        let date = match cell::date(row, "date") {
-            Ok(Some(date)) => date,
-            Ok(None) => {
-                p.push("date is empty".to_owned());
-                NaiveDate::default()
-            }
-            Err(message) => {
-                p.push(message);
-                NaiveDate::default()
-            }
-        };
+        let date = cell::collect(p, NaiveDate::default(), cell::required_date(row, "date"));
         let kind_text = cell::collect(p, String::new(), cell::text_or_empty(row, "kind"));
         let kind = match kind_text.trim().to_ascii_lowercase().as_str() {
             "invoice" => InvoiceKind::Invoice,
@@ -149,6 +148,7 @@ impl Assembly {
             i32::try_from(term_days)
                 .map_err(|_| format!("payment term of {term_days} days is impossible")),
         );
+        let zero = Default::default();
         let invoice = Invoice {
             id,
             journal_id,
@@ -161,21 +161,9 @@ impl Assembly {
             credited_invoice_id: cell::collect(p, None, cell::integer(row, "credited_invoice_id"))
                 .filter(|id| *id != 0),
             currency,
-            total_excl: cell::collect(
-                p,
-                Default::default(),
-                cell::required_amount(row, "total_excl"),
-            ),
-            total_vat: cell::collect(
-                p,
-                Default::default(),
-                cell::required_amount(row, "total_vat"),
-            ),
-            total_incl: cell::collect(
-                p,
-                Default::default(),
-                cell::required_amount(row, "total_incl"),
-            ),
+            total_excl: cell::collect(p, zero, cell::required_money(row, "total_excl")),
+            total_vat: cell::collect(p, zero, cell::required_money(row, "total_vat")),
+            total_incl: cell::collect(p, zero, cell::required_money(row, "total_incl")),
             structured_reference: cell::collect(
                 p,
                 String::new(),
@@ -194,20 +182,22 @@ impl Assembly {
             },
             exported: cell::collect(p, false, cell::flag(row, "exported")),
         };
-        Self { invoice, problems }
+        Self {
+            invoice,
+            problems,
+            lines: Vec::new(),
+        }
     }
 
     /// Adds the line carried by `row`, if any (an invoice without lines has one row of NULLs).
-    fn add_line(&mut self, row: &SqliteRow) {
-        if matches!(cell::integer(row, "line_id"), Ok(None)) {
+    fn add_line(&mut self, row: &Row) {
+        let line_id = cell::integer(row, "line_id");
+        if matches!(line_id, Ok(None)) {
             return;
         }
-        let position = self.invoice.lines.len() + 1;
         let mut problems = Vec::new();
         let p = &mut problems;
-        let seq = cell::collect(p, None, cell::integer(row, "seq"))
-            .and_then(|seq| i32::try_from(seq).ok())
-            .unwrap_or(i32::try_from(position).unwrap_or(i32::MAX));
+        let stored_seq = cell::collect(p, None, cell::integer(row, "seq"));
         let regime_text = cell::collect(p, String::new(), cell::text_or_empty(row, "vat_regime"));
         let vat_regime = VatRegime::from_db(&regime_text).unwrap_or_else(|| {
             p.push(format!(
@@ -222,50 +212,49 @@ impl Assembly {
             i32::try_from(gl_account)
                 .map_err(|_| format!("account {gl_account} is not a valid account number")),
         );
+        let zero = Default::default();
         let line = InvoiceLine {
-            seq,
+            seq: 0,
             description: cell::collect(p, String::new(), cell::text_or_empty(row, "description")),
-            quantity: cell::collect(
-                p,
-                Default::default(),
-                cell::required_amount(row, "quantity"),
-            ),
-            unit_price: cell::collect(
-                p,
-                Default::default(),
-                cell::required_amount(row, "unit_price"),
-            ),
-            discount_pct: cell::collect(p, None, cell::amount(row, "discount_pct"))
+            quantity: cell::collect(p, zero, cell::required_number(row, "quantity")),
+            unit_price: cell::collect(p, zero, cell::required_money(row, "unit_price")),
+            discount_pct: cell::collect(p, None, cell::number(row, "discount_pct"))
                 .unwrap_or_default(),
-            amount_excl: cell::collect(
-                p,
-                Default::default(),
-                cell::required_amount(row, "amount_excl"),
-            ),
-            vat_rate: cell::collect(
-                p,
-                Default::default(),
-                cell::required_amount(row, "vat_rate"),
-            ),
-            vat_amount: cell::collect(
-                p,
-                Default::default(),
-                cell::required_amount(row, "vat_amount"),
-            ),
+            amount_excl: cell::collect(p, zero, cell::required_money(row, "amount_excl")),
+            vat_rate: cell::collect(p, zero, cell::required_number(row, "vat_rate")),
+            vat_amount: cell::collect(p, zero, cell::required_money(row, "vat_amount")),
             vat_regime,
             gl_account,
         };
-        self.problems.extend(
-            problems
-                .into_iter()
-                .map(|message| format!("line {seq}: {message}")),
-        );
-        self.invoice.lines.push(line);
+        self.lines.push(PendingLine {
+            order: (stored_seq, line_id.ok().flatten().unwrap_or(0)),
+            seq: stored_seq.and_then(|seq| i32::try_from(seq).ok()),
+            line,
+            problems,
+        });
     }
 
     /// The invoice, or one problem listing everything wrong with it.
-    fn finish(self) -> InvoiceItem {
+    fn finish(mut self) -> InvoiceItem {
+        // The query orders invoices only (see `sql::INVOICES_WITH_LINES_ORDER`); lines go in
+        // (seq, id) order here, NULL seq first as SQL would sort them.
+        self.lines.sort_by_key(|pending| pending.order);
         let mut problems = self.problems;
+        for (position, pending) in self.lines.into_iter().enumerate() {
+            let seq = pending
+                .seq
+                .unwrap_or_else(|| i32::try_from(position + 1).unwrap_or(i32::MAX));
+            problems.extend(
+                pending
+                    .problems
+                    .into_iter()
+                    .map(|message| format!("line {seq}: {message}")),
+            );
+            self.invoice.lines.push(InvoiceLine {
+                seq,
+                ..pending.line
+            });
+        }
         if problems.is_empty() {
             problems = validate::check_invoice(&self.invoice);
         }

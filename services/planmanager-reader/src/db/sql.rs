@@ -1,8 +1,9 @@
 //! Every SQL statement the reader and the sample generator run, in one place, so the reader can be
 //! pointed at PlanManager's real tables or views by editing this file only (see SCHEMA.md).
 //!
-//! Statements use `?` placeholders and plain joins so they stay close to MariaDB; the two
-//! SQLite-only spots (the upsert in [`MARK_EXPORTED`] and the `PRAGMA`s) are marked.
+//! Statements use `?` placeholders, plain joins and no vendor functions, so one text serves SQLite
+//! and MariaDB alike. What differs per backend sits side by side in [`Dialect`] ([`SQLITE`],
+//! [`MYSQL`]); the schema itself is in `migrations/{sqlite,mysql}`.
 
 /// All locations.
 pub const SELECT_LOCATIONS: &str = "SELECT id, name FROM locations ORDER BY id";
@@ -36,8 +37,11 @@ LEFT JOIN invoice_lines il ON il.invoice_id = i.id ";
 /// Only final invoices (drafts are never exported); the journal-id list follows.
 pub const INVOICE_WHERE_FINAL: &str = "WHERE i.status = 'final' AND i.journal_id IN (";
 
-/// Order of [`SELECT_INVOICES_WITH_LINES`]: by number within a journal code, lines by `seq`.
-pub const INVOICES_WITH_LINES_ORDER: &str = " ORDER BY i.number, i.id, il.seq, il.id";
+/// Order of [`SELECT_INVOICES_WITH_LINES`]: by number within a journal code, so an invoice's rows
+/// arrive together. Only the invoice's columns: both planners then read the `(journal_id, number)`
+/// index in order (MariaDB sorts the whole join as soon as a second table's column appears here);
+/// the reader puts the lines of each invoice in `(seq, id)` order itself.
+pub const INVOICES_WITH_LINES_ORDER: &str = " ORDER BY i.number, i.id";
 
 /// Filter conditions appended after the journal-id list; each is followed by one bound value.
 pub const AND_DATE_FROM: &str = " AND i.date >= ";
@@ -59,15 +63,22 @@ c.updated_at, pt.days AS term_days, pt.end_of_month AS term_end_of_month \
 FROM customers c LEFT JOIN payment_terms pt ON pt.id = c.payment_term_id \
 WHERE c.id IN (";
 
-/// Flags one invoice as exported; touches nothing when it already is, or when the invoice does
-/// not exist. Binds: exported_at, run_id, invoice id. SQLite upsert syntax; MariaDB needs
-/// `INSERT ... ON DUPLICATE KEY UPDATE` with the same condition.
-pub const MARK_EXPORTED: &str = "\
+/// Flags again the invoices whose flag row exists but does not say "exported". Binds:
+/// exported_at, run_id; followed by the id list and `)`. With [`MARK_NEW_EXPORTED`] this is the
+/// portable form of an upsert that counts only rows it changed (MariaDB's `ON DUPLICATE KEY`
+/// reports found rows, not changed ones).
+pub const MARK_EXPORTED_AGAIN: &str = "\
+UPDATE accounting_exports SET status = 'exported', exported_at = ?, run_id = ? \
+WHERE COALESCE(status, '') <> 'exported' AND invoice_id IN (";
+
+/// Flags the existing invoices that have no flag row yet. Binds: exported_at, run_id; followed by
+/// the id list and [`MARK_NEW_EXPORTED_END`].
+pub const MARK_NEW_EXPORTED: &str = "\
 INSERT INTO accounting_exports (invoice_id, exported_at, status, run_id) \
-SELECT i.id, ?, 'exported', ? FROM invoices i WHERE i.id = ? \
-ON CONFLICT (invoice_id) DO UPDATE SET status = 'exported', \
-exported_at = excluded.exported_at, run_id = excluded.run_id \
-WHERE COALESCE(accounting_exports.status, '') <> 'exported'";
+SELECT i.id, ?, 'exported', ? FROM invoices i WHERE i.id IN (";
+/// See [`MARK_NEW_EXPORTED`].
+pub const MARK_NEW_EXPORTED_END: &str =
+    ") AND NOT EXISTS (SELECT 1 FROM accounting_exports ae WHERE ae.invoice_id = i.id)";
 
 /// Clears the exported flag of the selected final invoices; followed by the journal-id list,
 /// the filter conditions (without [`AND_NOT_EXPORTED`]) and `)`.
@@ -79,7 +90,7 @@ WHERE i.status = 'final' AND i.journal_id IN (";
 pub const COUNT_EXISTING_DATA: &str = "\
 SELECT (SELECT COUNT(*) FROM locations) + (SELECT COUNT(*) FROM journals) \
 + (SELECT COUNT(*) FROM customers) + (SELECT COUNT(*) FROM invoices) \
-+ (SELECT COUNT(*) FROM gl_accounts) + (SELECT COUNT(*) FROM payment_terms)";
++ (SELECT COUNT(*) FROM gl_accounts) + (SELECT COUNT(*) FROM payment_terms) AS existing";
 
 /// Sample data: multi-row inserts, completed by the `VALUES` tuples.
 pub const INSERT_LOCATIONS: &str = "INSERT INTO locations (id, name) ";
@@ -106,5 +117,26 @@ pub const INSERT_INVOICE_LINES: &str = "\
 INSERT INTO invoice_lines (id, invoice_id, seq, description, quantity, unit_price, \
 discount_pct, amount_excl, vat_rate, vat_amount, vat_regime, gl_account) ";
 
-/// SQLite only: fast, crash-unsafe writes for generating a throw-away sample.
-pub const PRAGMA_SEED_SPEED: &str = "PRAGMA synchronous = OFF";
+/// The statements that differ between the backends.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    /// Run on every connection the service opens.
+    pub session_setup: Option<&'static str>,
+    /// Run by the sample generator before writing (fast, crash-unsafe writes for a throw-away
+    /// sample).
+    pub seed_speed: Option<&'static str>,
+}
+
+/// SQLite.
+pub const SQLITE: Dialect = Dialect {
+    session_setup: None,
+    seed_speed: Some("PRAGMA synchronous = OFF"),
+};
+
+/// MariaDB / MySQL. A streaming read is paced by the gRPC client; the server drops a connection
+/// whose client has not taken a block for `net_write_timeout` seconds (60 by default), so a slow
+/// consumer (Octopus throttling the run) gets an hour.
+pub const MYSQL: Dialect = Dialect {
+    session_setup: Some("SET SESSION net_write_timeout = 3600"),
+    seed_speed: None,
+};

@@ -1,6 +1,6 @@
 //! The deterministic PlanManager sample: [`generate`] writes locations, the journals of
 //! PlanManager's FAQ screen (verbatim), customers, GL accounts and a year of invoices into a new
-//! SQLite file. The same seed always writes the same data. Every Bodyshop A final invoice is
+//! SQLite file or MariaDB database. The same seed always writes the same data. Every Bodyshop A final invoice is
 //! valid, so a demo can book them all; flawed records belong in tests, not here.
 
 mod customers;
@@ -12,6 +12,7 @@ mod writer;
 
 use chrono::{Days, NaiveDate};
 
+use crate::db::backend::{Pool, Row, Statement};
 use crate::db::{self, sql};
 use crate::error::{ReaderError, redact_url};
 use invoices::{InvoiceMaker, SeedInvoice};
@@ -103,7 +104,8 @@ fn allocate(total: u64) -> Result<Vec<u64>, ReaderError> {
 }
 
 /// Writes a sample of `invoices` invoices (drafts included) generated from `seed` into
-/// `database_url`, creating the SQLite file and the schema if missing.
+/// `database_url` (`sqlite://…` or `mysql://…`/`mariadb://…`), creating the SQLite file or the
+/// MariaDB database, and the schema, if missing.
 ///
 /// Fails, writing nothing, if the database already holds PlanManager data.
 pub async fn generate(
@@ -120,23 +122,28 @@ pub async fn generate(
 }
 
 async fn write_sample(
-    pool: &sqlx::SqlitePool,
+    pool: &Pool,
     database_url: &str,
     invoices: u32,
     drafts: u64,
     counts: &[u64],
     seed: u64,
 ) -> Result<SeedSummary, ReaderError> {
-    db::migrator().run(pool).await?;
-    let existing: i64 = sqlx::query_scalar(sql::COUNT_EXISTING_DATA)
-        .fetch_one(pool)
+    db::run_migrations(pool).await?;
+    let counted = pool
+        .fetch_all(Statement::new(sql::COUNT_EXISTING_DATA))
         .await?;
-    if existing > 0 {
+    let existing = counted
+        .first()
+        .map_or(Ok(Some(0)), |row: &Row| db::cell::integer(row, "existing"));
+    if existing != Ok(Some(0)) {
         return Err(ReaderError::NotEmpty {
             target: redact_url(database_url),
         });
     }
-    sqlx::query(sql::PRAGMA_SEED_SPEED).execute(pool).await?;
+    if let Some(speed) = pool.backend().dialect().seed_speed {
+        pool.execute_script(speed).await?;
+    }
 
     let mut rng = Rng::new(seed);
     let customers = customers::generate(&mut rng, customers::customer_count(invoices));

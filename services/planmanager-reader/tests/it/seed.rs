@@ -5,9 +5,15 @@ use std::collections::HashMap;
 
 use ox_domain::vat_number::is_valid_belgian_digits;
 use ox_planmanager_reader::ReaderError;
-use sqlx::Row as _;
 
-use crate::helpers::{TempDir, digest, pool, seeded};
+use crate::helpers::{Backend, TestDb, both_backends};
+
+both_backends!(
+    journals_are_the_faq_list_verbatim,
+    numbering_dates_credit_notes_and_drafts,
+    vat_numbers_are_checksum_valid,
+    same_seed_same_data_and_no_overwrite,
+);
 
 /// PlanManager's FAQ screen "Facturatie → journalen", plus the kind each journal holds.
 const FAQ_JOURNALS: &[(&str, &str, Option<&str>, &str, i64)] = &[
@@ -66,26 +72,24 @@ const FAQ_JOURNALS: &[(&str, &str, Option<&str>, &str, i64)] = &[
     ("JVD1", "Journal verkoop diversen 1", None, "sale", 8250896),
 ];
 
-#[tokio::test]
-async fn journals_are_the_faq_list_verbatim() {
-    let (_dir, url, _) = seeded(250).await;
-    let pool = pool(&url).await;
-    let rows = sqlx::query(
-        "SELECT j.code, j.name, l.name AS location, j.kind, j.last_number \
-         FROM journals j LEFT JOIN locations l ON l.id = j.location_id ORDER BY j.id",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+async fn journals_are_the_faq_list_verbatim(backend: Backend) {
+    let (db, _) = TestDb::seeded(backend, 250).await;
+    let pool = db.pool().await;
+    let rows = pool
+        .rows(
+            "SELECT j.code, j.name, l.name AS location, j.kind, j.last_number \
+             FROM journals j LEFT JOIN locations l ON l.id = j.location_id ORDER BY j.id",
+        )
+        .await;
     let found: Vec<(String, String, Option<String>, String, i64)> = rows
         .iter()
         .map(|r| {
             (
-                r.get("code"),
-                r.get("name"),
-                r.get("location"),
-                r.get("kind"),
-                r.get("last_number"),
+                r.str("code"),
+                r.str("name"),
+                r.text("location"),
+                r.str("kind"),
+                r.int("last_number"),
             )
         })
         .collect();
@@ -102,49 +106,44 @@ async fn journals_are_the_faq_list_verbatim() {
         })
         .collect();
     assert_eq!(found, expected);
-    let locations: Vec<String> = sqlx::query_scalar("SELECT name FROM locations ORDER BY id")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+    let locations = pool.column("SELECT name FROM locations ORDER BY id").await;
     assert_eq!(locations, ["Bodyshop A", "Bodyshop B", "Demo JM"]);
 }
 
-#[tokio::test]
-async fn numbering_dates_credit_notes_and_drafts() {
-    let (_dir, url, summary) = seeded(250).await;
+async fn numbering_dates_credit_notes_and_drafts(backend: Backend) {
+    let (db, summary) = TestDb::seeded(backend, 250).await;
     assert_eq!(summary.invoices, 250);
     assert!(
         summary.drafts >= 1 && summary.credit_notes >= 5,
         "{summary:?}"
     );
-    let pool = pool(&url).await;
-    let rows = sqlx::query(
-        "SELECT i.id, i.number, i.date, i.customer_id, i.kind, i.credited_invoice_id, i.status, \
-         i.due_date, j.code, j.last_number FROM invoices i JOIN journals j ON j.id = i.journal_id \
-         ORDER BY j.id, i.number",
-    )
-    .fetch_all(&pool)
-    .await
-    .unwrap();
+    let pool = db.pool().await;
+    let rows = pool
+        .rows(
+            "SELECT i.id, i.number, i.date, i.customer_id, i.kind, i.credited_invoice_id, \
+             i.status, i.due_date, j.code, j.last_number \
+             FROM invoices i JOIN journals j ON j.id = i.journal_id ORDER BY j.id, i.number",
+        )
+        .await;
     let mut per_journal: HashMap<String, Vec<(i64, String)>> = HashMap::new();
     let mut by_id: HashMap<i64, (i64, String, String)> = HashMap::new();
     let mut drafts = 0;
     for row in &rows {
-        let id: i64 = row.get("id");
-        let date: String = row.get("date");
+        let id = row.int("id");
+        let date = row.str("date");
         assert!(
             ("2025-01-02"..="2025-12-31").contains(&date.as_str()),
             "{date}"
         );
-        by_id.insert(id, (row.get("customer_id"), date.clone(), row.get("kind")));
-        if row.get::<String, _>("status") == "draft" {
+        by_id.insert(id, (row.int("customer_id"), date.clone(), row.str("kind")));
+        if row.str("status") == "draft" {
             drafts += 1;
-            assert!(row.get::<Option<i64>, _>("number").is_none());
+            assert!(row.opt_int("number").is_none());
             continue;
         }
-        let code: String = row.get("code");
-        let number: i64 = row.get("number");
-        assert!(number <= row.get::<i64, _>("last_number"));
+        let code = row.str("code");
+        let number = row.int("number");
+        assert!(number <= row.int("last_number"));
         per_journal.entry(code).or_default().push((number, date));
     }
     assert_eq!(drafts, summary.drafts);
@@ -174,48 +173,47 @@ async fn numbering_dates_credit_notes_and_drafts() {
     let share = bodyshop_a.invoices as f64 / finals;
     assert!((0.6..=0.8).contains(&share), "Bodyshop A share {share}");
     // A credit note credits an earlier invoice of the same customer.
-    for row in rows
-        .iter()
-        .filter(|r| r.get::<String, _>("kind") == "credit_note")
-    {
-        let credited: i64 = row.get("credited_invoice_id");
+    for row in rows.iter().filter(|r| r.str("kind") == "credit_note") {
+        let credited = row.int("credited_invoice_id");
         let (customer, date, kind) = &by_id[&credited];
-        assert_eq!(*customer, row.get::<i64, _>("customer_id"));
-        assert!(date.as_str() <= row.get::<String, _>("date").as_str());
+        assert_eq!(*customer, row.int("customer_id"));
+        assert!(*date <= row.str("date"));
         assert_eq!(kind, "invoice");
     }
     // Lines: 0 % only with a regime; totals are the sums of per-line rounded amounts.
-    let zero_standard: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invoice_lines WHERE vat_rate = '0' AND vat_regime = 'standard'",
-    )
-    .fetch_one(&pool)
-    .await
-    .unwrap();
+    let zero_standard = pool
+        .scalar("SELECT COUNT(*) FROM invoice_lines WHERE vat_rate = 0 AND vat_regime = 'standard'")
+        .await;
     assert_eq!(zero_standard, 0);
-    let rates: Vec<String> =
-        sqlx::query_scalar("SELECT DISTINCT vat_rate FROM invoice_lines ORDER BY 1")
-            .fetch_all(&pool)
-            .await
-            .unwrap();
+    // '21' on SQLite, 21.0000 in MariaDB's DECIMAL column: the same rate.
+    let rates: Vec<String> = pool
+        .column("SELECT DISTINCT vat_rate FROM invoice_lines")
+        .await
+        .iter()
+        .map(|rate| {
+            rate.parse::<rust_decimal::Decimal>()
+                .unwrap()
+                .normalize()
+                .to_string()
+        })
+        .collect();
     assert!(
         rates.contains(&"21".to_owned()) && rates.contains(&"6".to_owned()),
         "{rates:?}"
     );
 }
 
-#[tokio::test]
-async fn vat_numbers_are_checksum_valid() {
-    let (_dir, url, _) = seeded(250).await;
-    let pool = pool(&url).await;
-    let rows = sqlx::query("SELECT kind, vat_number, country FROM customers")
-        .fetch_all(&pool)
-        .await
-        .unwrap();
+async fn vat_numbers_are_checksum_valid(backend: Backend) {
+    let (db, _) = TestDb::seeded(backend, 250).await;
+    let pool = db.pool().await;
+    let rows = pool
+        .rows("SELECT kind, vat_number, country FROM customers")
+        .await;
     let mut belgian = 0;
     let mut foreign = 0;
     for row in &rows {
-        let kind: String = row.get("kind");
-        let vat: Option<String> = row.get("vat_number");
+        let kind = row.str("kind");
+        let vat = row.text("vat_number");
         let Some(vat) = vat else {
             assert_eq!(kind, "person");
             continue;
@@ -236,30 +234,25 @@ async fn vat_numbers_are_checksum_valid() {
     );
 }
 
-#[tokio::test]
-async fn same_seed_same_data_and_no_overwrite() {
-    let dir = TempDir::new();
-    let (first, second, other) = (
-        dir.url("a.sqlite"),
-        dir.url("b.sqlite"),
-        dir.url("c.sqlite"),
-    );
-    let summary = ox_planmanager_reader::seed::generate(&first, 250, 42)
+async fn same_seed_same_data_and_no_overwrite(backend: Backend) {
+    let first = TestDb::new(backend).await;
+    let (second, other) = (first.sibling().await, first.sibling().await);
+    let summary = ox_planmanager_reader::seed::generate(&first.url, 250, 42)
         .await
         .unwrap();
-    let again = ox_planmanager_reader::seed::generate(&second, 250, 42)
+    let again = ox_planmanager_reader::seed::generate(&second.url, 250, 42)
         .await
         .unwrap();
-    ox_planmanager_reader::seed::generate(&other, 250, 43)
+    ox_planmanager_reader::seed::generate(&other.url, 250, 43)
         .await
         .unwrap();
     assert_eq!(summary.journals, again.journals);
     assert_eq!(summary.lines, again.lines);
-    let digest_first = digest(&first).await;
-    assert_eq!(digest_first, digest(&second).await);
-    assert_ne!(digest_first, digest(&other).await);
+    let digest_first = first.pool().await.digest().await;
+    assert_eq!(digest_first, second.pool().await.digest().await);
+    assert_ne!(digest_first, other.pool().await.digest().await);
 
-    let error = ox_planmanager_reader::seed::generate(&first, 10, 1)
+    let error = ox_planmanager_reader::seed::generate(&first.url, 10, 1)
         .await
         .unwrap_err();
     assert!(matches!(error, ReaderError::NotEmpty { .. }), "{error}");
@@ -269,9 +262,9 @@ async fn same_seed_same_data_and_no_overwrite() {
             .contains("already contains PlanManager data")
     );
     assert_eq!(
-        digest(&first).await,
+        first.pool().await.digest().await,
         digest_first,
         "a refused seed changes nothing"
     );
-    assert!(dir.path("a.sqlite").exists());
+    assert!(first.exists().await);
 }

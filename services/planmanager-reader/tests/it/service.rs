@@ -7,12 +7,21 @@ use ox_proto::planmanager::v1::{
     stream_customers_response,
 };
 
-use crate::helpers::{TempDir, location, pool, seeded, spawn_app};
+use crate::helpers::{Backend, TestDb, both_backends, location, spawn_app};
 
-#[tokio::test]
-async fn lists_locations_journals_and_accounts() {
-    let (_dir, url, _) = seeded(250).await;
-    let mut app = spawn_app(&url).await;
+both_backends!(
+    lists_locations_journals_and_accounts,
+    streams_a_location_in_journal_and_number_order,
+    filters_dates_numbers_and_journals,
+    mark_exported_is_idempotent_and_requeue_clears,
+    streams_customers_and_reports_missing_ones,
+    never_creates_or_migrates_the_planmanager_database,
+    a_client_that_stops_reading_does_not_block_the_service,
+);
+
+async fn lists_locations_journals_and_accounts(backend: Backend) {
+    let (db, _) = TestDb::seeded(backend, 250).await;
+    let mut app = spawn_app(&db.url).await;
     let locations = app
         .client
         .list_locations(ListLocationsRequest {})
@@ -72,10 +81,9 @@ async fn lists_locations_journals_and_accounts() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn streams_a_location_in_journal_and_number_order() {
-    let (_dir, url, summary) = seeded(250).await;
-    let mut app = spawn_app(&url).await;
+async fn streams_a_location_in_journal_and_number_order(backend: Backend) {
+    let (db, summary) = TestDb::seeded(backend, 250).await;
+    let mut app = spawn_app(&db.url).await;
     let (invoices, problems) = app.invoices(location("Bodyshop A")).await;
     assert!(
         problems.is_empty(),
@@ -115,10 +123,14 @@ async fn streams_a_location_in_journal_and_number_order() {
     assert!(invoices.iter().any(|i| i.payment_term_days > 0));
     assert!(invoices.iter().any(|i| i.payment_term_end_of_month));
 
-    let drafts: Vec<i64> = sqlx::query_scalar("SELECT id FROM invoices WHERE status = 'draft'")
-        .fetch_all(&pool(&url).await)
+    let drafts: Vec<i64> = db
+        .pool()
         .await
-        .unwrap();
+        .column("SELECT id FROM invoices WHERE status = 'draft'")
+        .await
+        .iter()
+        .map(|id| id.parse().unwrap())
+        .collect();
     let every = InvoiceFilter {
         include_exported: true,
         ..Default::default()
@@ -130,10 +142,9 @@ async fn streams_a_location_in_journal_and_number_order() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn filters_dates_numbers_and_journals() {
-    let (_dir, url, summary) = seeded(250).await;
-    let mut app = spawn_app(&url).await;
+async fn filters_dates_numbers_and_journals(backend: Backend) {
+    let (db, summary) = TestDb::seeded(backend, 250).await;
+    let mut app = spawn_app(&db.url).await;
     let march = InvoiceFilter {
         date_from: "2025-03-01".into(),
         date_to: "2025-03-31".into(),
@@ -146,12 +157,14 @@ async fn filters_dates_numbers_and_journals() {
             .iter()
             .all(|i| i.date.as_str() >= "2025-03-01" && i.date.as_str() <= "2025-03-31")
     );
-    let in_march: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM invoices WHERE status = 'final' AND journal_id IN (5, 6) AND date BETWEEN '2025-03-01' AND '2025-03-31'",
-    )
-    .fetch_one(&pool(&url).await)
-    .await
-    .unwrap();
+    let in_march = db
+        .pool()
+        .await
+        .scalar(
+            "SELECT COUNT(*) FROM invoices WHERE status = 'final' AND journal_id IN (5, 6) \
+             AND date BETWEEN '2025-03-01' AND '2025-03-31'",
+        )
+        .await;
     assert_eq!(invoices.len() as i64, in_march);
 
     let journal = summary.journals.iter().find(|j| j.code == "700").unwrap();
@@ -220,10 +233,9 @@ async fn filters_dates_numbers_and_journals() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn mark_exported_is_idempotent_and_requeue_clears() {
-    let (_dir, url, _) = seeded(250).await;
-    let mut app = spawn_app(&url).await;
+async fn mark_exported_is_idempotent_and_requeue_clears(backend: Backend) {
+    let (db, _) = TestDb::seeded(backend, 250).await;
+    let mut app = spawn_app(&db.url).await;
     let (before, _) = app.invoices(location("Bodyshop A")).await;
     // Four of journal 700 and three of JVCA2.
     let in_journal = |code: &str, n: usize| -> Vec<i64> {
@@ -295,10 +307,9 @@ async fn mark_exported_is_idempotent_and_requeue_clears() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn streams_customers_and_reports_missing_ones() {
-    let (_dir, url, _) = seeded(250).await;
-    let mut app = spawn_app(&url).await;
+async fn streams_customers_and_reports_missing_ones(backend: Backend) {
+    let (db, _) = TestDb::seeded(backend, 250).await;
+    let mut app = spawn_app(&db.url).await;
     let request = StreamCustomersRequest {
         ids: vec![1, 9_999, 14, 1],
     };
@@ -333,33 +344,26 @@ async fn streams_customers_and_reports_missing_ones() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn never_creates_or_migrates_the_planmanager_database() {
-    let dir = TempDir::new();
+async fn never_creates_or_migrates_the_planmanager_database(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let settings = Settings {
         listen: "127.0.0.1:0".into(),
-        database_url: dir.url("absent.sqlite"),
+        database_url: db.url.clone(),
     };
     let error = Application::build(settings).await.err().unwrap();
     assert!(matches!(error, ReaderError::Open { .. }), "{error}");
-    assert!(!dir.path("absent.sqlite").exists());
+    assert!(!db.exists().await);
 
     // An existing database without our schema is served as is, not migrated.
-    let url = format!("{}?mode=rwc", dir.url("bare.sqlite"));
-    sqlx::SqlitePool::connect(&url).await.unwrap().close().await;
-    let app = spawn_app(&dir.url("bare.sqlite")).await;
+    db.create_empty().await;
+    let app = spawn_app(&db.url).await;
     app.stop().await;
-    let tables: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE type = 'table'")
-        .fetch_one(&pool(&dir.url("bare.sqlite")).await)
-        .await
-        .unwrap();
-    assert_eq!(tables, 0);
+    assert_eq!(db.table_count().await, 0);
 }
 
-#[tokio::test]
-async fn a_client_that_stops_reading_does_not_block_the_service() {
-    let (_dir, url, _) = seeded(400).await;
-    let mut app = spawn_app(&url).await;
+async fn a_client_that_stops_reading_does_not_block_the_service(backend: Backend) {
+    let (db, _) = TestDb::seeded(backend, 400).await;
+    let mut app = spawn_app(&db.url).await;
     let every = InvoiceFilter {
         include_exported: true,
         ..Default::default()
