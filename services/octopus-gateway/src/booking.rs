@@ -1,8 +1,12 @@
-//! CreateBooking: posts one sales booking and settles what happened before answering.
+//! CreateBooking: posts one sales booking exactly as the mapper produced it and settles what
+//! happened before answering.
 //!
 //! Octopus has no idempotency key, but document numbers are strictly sequential per (bookyear,
-//! journal): a number already used is refused with -13 "Last Document = N". So a resend never
-//! duplicates, and every unclear answer is settled by reading the journal's bookings.
+//! journal): a number already used is refused with -13 "Last Document = N". So an unclear
+//! answer (no answer, reset, 5xx, non-JSON) is settled by reading the journal's bookings before
+//! anything is re-sent (settle.rs). Failures that stored nothing retry with backoff and jitter,
+//! a locked journal (403) is waited for a bounded number of times, and a reached daily cap
+//! defers the booking without calling Octopus.
 
 use ox_proto::gateway::v1::BookingOutcome;
 use reqwest::StatusCode;
@@ -12,16 +16,16 @@ use crate::calls::Calls;
 use crate::error::GatewayError;
 use crate::gateway::Gateway;
 use crate::http::{Endpoint, ErrorBody, HttpCall, Reply};
+use crate::quota::Deferral;
 use crate::session::DossierKey;
-use crate::wire::BookingSeen;
-
-/// The `modifiedTimeStamp` Octopus advises for a full read of one bookyear's journal.
-const SINCE_EVER: &str = "1980-01-01 00:00:00.000";
 
 /// Octopus: "Illegal document seq Nr. Last Document = N. New Document = M."
-const ILLEGAL_SEQUENCE: i32 = -13;
+pub const ILLEGAL_SEQUENCE: i32 = -13;
 /// Octopus: "Bookyear period unknown".
 const UNKNOWN_PERIOD: i32 = -14;
+/// "Unknown journal" in Octopus's web-service code table (third-party source, not the REST
+/// docs); its words are matched as well.
+const UNKNOWN_JOURNAL: i32 = -10;
 
 /// A booking's settled outcome.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,17 +35,42 @@ pub struct BookingResult {
     pub message: String,
     /// The journal's last document number, when known.
     pub last_document_nr: Option<i32>,
+    /// RFC 3339, for a deferred booking.
+    pub deferred_until: Option<String>,
 }
 
 impl BookingResult {
-    fn new(outcome: BookingOutcome, code: i32, message: String, last: Option<i32>) -> Self {
+    pub fn new(outcome: BookingOutcome, code: i32, message: String, last: Option<i32>) -> Self {
         Self {
             outcome,
             octopus_error_code: code,
             message,
             last_document_nr: last,
+            deferred_until: None,
         }
     }
+
+    fn deferred(deferral: &Deferral) -> Self {
+        Self {
+            deferred_until: Some(deferral.until_rfc3339()),
+            ..Self::new(BookingOutcome::Deferred, 0, deferral.to_string(), None)
+        }
+    }
+}
+
+/// What one attempt came to.
+#[derive(Debug)]
+pub enum Step {
+    /// Settled.
+    Done(BookingResult),
+    /// Nothing was stored; sending again is safe. `throttled` for a 429, with its Retry-After.
+    Again {
+        cause: String,
+        throttled: bool,
+        hint: Option<std::time::Duration>,
+    },
+    /// 403: the journal is locked (a desktop user has it open) or closed.
+    Locked { code: i32 },
 }
 
 impl Gateway {
@@ -52,15 +81,7 @@ impl Gateway {
         order: &BookingOrder,
         calls: &mut Calls,
     ) -> Result<BookingResult, GatewayError> {
-        let call =
-            HttpCall::new(Endpoint::BookingsPost, key.dossier_id).json(order.body().to_owned());
-        let result = match self.octopus.dossier_call(key, call, calls).await? {
-            Ok(reply) => self.judge(key, order, reply, calls).await?,
-            Err(transport) => {
-                self.settle_uncertain(key, order, transport.cause, calls)
-                    .await?
-            }
-        };
+        let result = self.book(key, order, calls).await?;
         tracing::info!(
             dossier_id = key.dossier_id,
             journal = %order.journal_key,
@@ -69,26 +90,100 @@ impl Gateway {
             octopus_error_code = result.octopus_error_code,
             "booking settled"
         );
-        match (result.outcome, result.last_document_nr) {
-            (BookingOutcome::Booked, _) => {
-                self.snapshots
-                    .set_last_booked(
-                        key,
-                        order.bookyear_id,
-                        &order.journal_key,
-                        order.number,
-                        true,
-                    )
-                    .await;
-            }
-            (_, Some(last)) => {
-                self.snapshots
-                    .set_last_booked(key, order.bookyear_id, &order.journal_key, last, false)
-                    .await;
-            }
-            _ => {}
+        if let Some(last) = result.last_document_nr {
+            self.raise_last_booked(key.dossier_id, order.bookyear_id, &order.journal_key, last)
+                .await?;
         }
         Ok(result)
+    }
+
+    async fn book(
+        &self,
+        key: &DossierKey,
+        order: &BookingOrder,
+        calls: &mut Calls,
+    ) -> Result<BookingResult, GatewayError> {
+        let retry = self.octopus.retry();
+        let (mut attempt, mut locked) = (1, 1);
+        loop {
+            let call =
+                HttpCall::new(Endpoint::BookingsPost, key.dossier_id).json(order.body().to_owned());
+            let outcome = match self.octopus.dossier_call(key, call, calls).await {
+                Ok(outcome) => outcome,
+                // Not sent (cap reached for the POST or the connect): nothing can be stored.
+                Err(GatewayError::Deferred(deferral)) => {
+                    return Ok(BookingResult::deferred(&deferral));
+                }
+                Err(error) => return Err(error),
+            };
+            let step = match outcome {
+                Ok(reply) => self.judge(key, order, reply, calls).await?,
+                Err(transport) if !transport.sent => Step::Again {
+                    cause: transport.cause,
+                    throttled: false,
+                    hint: None,
+                },
+                Err(transport) => {
+                    self.settle_uncertain(key, order, transport.cause, calls)
+                        .await?
+                }
+            };
+            match step {
+                Step::Done(result) => return Ok(result),
+                Step::Again {
+                    cause,
+                    throttled,
+                    hint,
+                } => {
+                    if attempt >= retry.attempts || retry.too_long(hint) {
+                        return Ok(self.give_up(key, order, &cause, attempt, throttled, hint));
+                    }
+                    tracing::info!(dossier_id = key.dossier_id, attempt, cause = %cause, "booking not stored, sending again");
+                    retry.wait(attempt, hint).await;
+                    attempt += 1;
+                }
+                Step::Locked { code } => {
+                    if locked >= self.locked_journal.attempts {
+                        let message = format!(
+                            "journal {} is locked or closed in Octopus (tried {locked} times)",
+                            order.journal_key
+                        );
+                        return Ok(BookingResult::new(
+                            BookingOutcome::Rejected,
+                            code,
+                            message,
+                            None,
+                        ));
+                    }
+                    tracing::info!(dossier_id = key.dossier_id, journal = %order.journal_key, attempt = locked, "journal locked, waiting");
+                    self.locked_journal.wait(locked, None).await;
+                    locked += 1;
+                }
+            }
+        }
+    }
+
+    /// The answer after the last attempt stored nothing.
+    fn give_up(
+        &self,
+        key: &DossierKey,
+        order: &BookingOrder,
+        cause: &str,
+        attempts: u32,
+        throttled: bool,
+        hint: Option<std::time::Duration>,
+    ) -> BookingResult {
+        if throttled {
+            let quotas = self.octopus.http().quotas();
+            let deferral = quotas.refused_by_octopus(Endpoint::BookingsPost, key.dossier_id, hint);
+            return BookingResult::deferred(&deferral);
+        }
+        let message = format!(
+            "Octopus did not store booking {} of journal {} (tried {attempts} times; nothing was \
+             stored, sending it again is safe): {cause}",
+            order.number, order.journal_key
+        );
+        BookingResult::new(BookingOutcome::Rejected, 0, message, None)
     }
 
     async fn judge(
@@ -97,42 +192,39 @@ impl Gateway {
         order: &BookingOrder,
         reply: Reply,
         calls: &mut Calls,
-    ) -> Result<BookingResult, GatewayError> {
+    ) -> Result<Step, GatewayError> {
         let status = reply.status;
         if status.is_success() {
             let message = format!(
                 "booked as number {} of journal {}",
                 order.number, order.journal_key
             );
-            return Ok(BookingResult::new(
+            return Ok(Step::Done(BookingResult::new(
                 BookingOutcome::Booked,
                 0,
                 message,
                 Some(order.number),
-            ));
+            )));
         }
         let body = ErrorBody::parse(&reply.body);
         if status == StatusCode::FORBIDDEN {
-            let said = body
-                .as_ref()
-                .map(|body| format!(" (Octopus: {})", body.describe()));
-            let message = format!(
-                "journal locked or closed: journal {} of bookyear {} is closed or open by another \
-                 user in Octopus{}",
-                order.journal_key,
-                order.bookyear_id,
-                said.unwrap_or_default()
-            );
             let code = body.and_then(|body| body.error_code).unwrap_or_default();
-            return Ok(BookingResult::new(
-                BookingOutcome::Rejected,
-                code,
-                message,
-                None,
-            ));
+            return Ok(Step::Locked { code });
+        }
+        if status == StatusCode::TOO_MANY_REQUESTS {
+            // Octopus counted past a cap the gateway did not know of; nothing was stored.
+            let cause = match body {
+                Some(body) => format!("Octopus answered 429: {}", body.describe()),
+                None => "Octopus answered 429".to_owned(),
+            };
+            return Ok(Step::Again {
+                cause,
+                throttled: true,
+                hint: reply.retry_after,
+            });
         }
         let body = match body {
-            Some(body) if !status.is_server_error() && status.is_client_error() => body,
+            Some(body) if status.is_client_error() => body,
             _ => {
                 let cause = match body {
                     Some(_) => format!("Octopus answered HTTP {}", status.as_u16()),
@@ -145,190 +237,39 @@ impl Gateway {
             }
         };
         let code = body.error_code.unwrap_or_default();
-        match body.error_code {
-            Some(ILLEGAL_SEQUENCE) => self.sequence_refused(key, order, &body, calls).await,
-            Some(UNKNOWN_PERIOD) => {
-                // The cached bookyears no longer match Octopus's: read them again next time.
-                self.snapshots.invalidate(key).await;
-                let message = format!("Octopus refused period: {}", body.describe());
-                Ok(BookingResult::new(
-                    BookingOutcome::Rejected,
-                    code,
-                    message,
-                    None,
-                ))
-            }
-            _ => {
-                let message = format!("Octopus refused the booking: {}", body.describe());
-                Ok(BookingResult::new(
-                    BookingOutcome::Rejected,
-                    code,
-                    message,
-                    None,
-                ))
-            }
-        }
-    }
-
-    /// Error -13: the number is not `last + 1`. Reconciles instead of renumbering.
-    async fn sequence_refused(
-        &self,
-        key: &DossierKey,
-        order: &BookingOrder,
-        body: &ErrorBody,
-        calls: &mut Calls,
-    ) -> Result<BookingResult, GatewayError> {
-        let (journal, number) = (&order.journal_key, order.number);
-        let Some(last) = last_document(body) else {
-            let message = format!("Octopus refused the document number: {}", body.describe());
-            return Ok(BookingResult::new(
-                BookingOutcome::Rejected,
-                ILLEGAL_SEQUENCE,
-                message,
-                None,
+        if code == ILLEGAL_SEQUENCE {
+            return Ok(Step::Done(
+                self.sequence_refused(key, order, &body, calls).await?,
             ));
+        }
+        let stale =
+            code == UNKNOWN_PERIOD || code == UNKNOWN_JOURNAL || names_unknown_journal(&body);
+        if stale {
+            // The stored bookyears or journals no longer match Octopus's: read them again.
+            self.mark_structure_stale(key.dossier_id).await?;
+        }
+        let what = if code == UNKNOWN_PERIOD {
+            "period"
+        } else {
+            "the booking"
         };
-        let result =
-            |outcome, message| BookingResult::new(outcome, ILLEGAL_SEQUENCE, message, Some(last));
-        if last < number - 1 {
-            let message =
-                format!("journal {journal} is at {last}; invoice {number} would leave a gap");
-            return Ok(result(BookingOutcome::OutOfSequence, message));
-        }
-        if last == number - 1 {
-            // Octopus contradicts itself (number is last + 1); a person must look.
-            let message = format!("Octopus refused the document number: {}", body.describe());
-            return Ok(result(BookingOutcome::Rejected, message));
-        }
-        Ok(match self.find_booked(key, order, calls).await? {
-            Some(seen) if same(order, &seen) => result(
-                BookingOutcome::AlreadyBooked,
-                format!(
-                    "Octopus already holds number {number} of journal {journal} with the same amount and comment"
-                ),
-            ),
-            Some(seen) => result(BookingOutcome::Rejected, taken(order, &seen)),
-            None => result(
-                BookingOutcome::Rejected,
-                format!(
-                    "journal {journal} is at {last} but Octopus lists no booking number {number}; \
-                     check the journal in Octopus"
-                ),
-            ),
-        })
-    }
-
-    /// No clear answer (timeout, reset, 5xx, non-JSON): look before anything is resent.
-    async fn settle_uncertain(
-        &self,
-        key: &DossierKey,
-        order: &BookingOrder,
-        cause: String,
-        calls: &mut Calls,
-    ) -> Result<BookingResult, GatewayError> {
-        tracing::warn!(
-            dossier_id = key.dossier_id,
-            journal = %order.journal_key,
-            number = order.number,
-            cause = %cause,
-            "booking outcome uncertain, settling"
-        );
-        let seen =
-            self.find_booked(key, order, calls)
-                .await
-                .map_err(|error| GatewayError::Unsettled {
-                    journal: order.journal_key.clone(),
-                    number: order.number,
-                    cause: cause.clone(),
-                    check: error.to_string(),
-                })?;
-        Ok(match seen {
-            Some(seen) if same(order, &seen) => BookingResult::new(
-                BookingOutcome::Booked,
-                0,
-                format!(
-                    "booked as number {} of journal {} (Octopus's answer was lost: {cause}; the \
-                     journal shows it stored)",
-                    order.number, order.journal_key
-                ),
-                Some(order.number),
-            ),
-            Some(seen) => {
-                BookingResult::new(BookingOutcome::Rejected, 0, taken(order, &seen), None)
-            }
-            None => BookingResult::new(
-                BookingOutcome::Rejected,
-                0,
-                format!("uncertain outcome, nothing stored: {cause}"),
-                None,
-            ),
-        })
-    }
-
-    /// The booking Octopus holds under the order's (bookyear, journal, number), if any.
-    async fn find_booked(
-        &self,
-        key: &DossierKey,
-        order: &BookingOrder,
-        calls: &mut Calls,
-    ) -> Result<Option<BookingSeen>, GatewayError> {
-        let call = HttpCall::new(Endpoint::BookingsModified, key.dossier_id)
-            .query("bookyearId", order.bookyear_id)
-            .query("journalKey", &order.journal_key)
-            .query("modifiedTimeStamp", SINCE_EVER);
-        let seen: Vec<BookingSeen> = self.octopus.get_list(key, call, calls).await?;
-        Ok(seen.into_iter().find(|booking| {
-            booking.document_sequence_nr == order.number
-                && booking
-                    .journal_key
-                    .as_deref()
-                    .is_none_or(|journal| journal.trim().eq_ignore_ascii_case(&order.journal_key))
-                && booking
-                    .bookyear_key
-                    .as_ref()
-                    .is_none_or(|bookyear| bookyear.id == 0 || bookyear.id == order.bookyear_id)
-        }))
+        let message = format!("Octopus refused {what}: {}", body.describe());
+        Ok(Step::Done(BookingResult::new(
+            BookingOutcome::Rejected,
+            code,
+            message,
+            None,
+        )))
     }
 }
 
-/// The same booking: equal amount (as a number) and equal comment.
-fn same(order: &BookingOrder, seen: &BookingSeen) -> bool {
-    seen.amount() == Some(order.amount) && seen.comment == order.comment
-}
-
-fn taken(order: &BookingOrder, seen: &BookingSeen) -> String {
-    let amount = seen
-        .amount()
-        .map_or_else(|| "unknown".to_owned(), |amount| amount.to_string());
-    format!(
-        "number {} of journal {} is taken by another booking in Octopus (amount {amount}, \
-         comment {:?}; this booking has amount {}, comment {:?})",
-        order.number, order.journal_key, seen.comment, order.amount, order.comment
-    )
-}
-
-/// "Last Document = N" from Octopus's technical info (or message).
-fn last_document(body: &ErrorBody) -> Option<i32> {
-    [&body.technical_info, &body.error_message]
+/// Whether Octopus's words say the journal is unknown (its code for that is not documented).
+fn names_unknown_journal(body: &ErrorBody) -> bool {
+    [&body.error_message, &body.technical_info]
         .into_iter()
         .flatten()
-        .find_map(|text| parse_last_document(text))
-}
-
-fn parse_last_document(text: &str) -> Option<i32> {
-    const LABEL: &str = "last document";
-    // ASCII lower-casing keeps byte offsets, so `at` indexes `text` too.
-    let at = text.to_ascii_lowercase().find(LABEL)? + LABEL.len();
-    let rest = text[at..].trim_start();
-    let rest = rest
-        .strip_prefix('=')
-        .or_else(|| rest.strip_prefix(':'))?
-        .trim_start();
-    let end = rest
-        .char_indices()
-        .find(|&(index, c)| !(c.is_ascii_digit() || (index == 0 && c == '-')))
-        .map_or(rest.len(), |(index, _)| index);
-    rest[..end].parse().ok()
+        .map(|text| text.to_ascii_lowercase())
+        .any(|text| text.contains("unknown journal") || text.contains("journal unknown"))
 }
 
 #[cfg(test)]
@@ -336,23 +277,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn parses_last_document_from_octopus_text() {
-        let text = "Unable to insert booking in dossier 49555.  Illegal document seq Nr.  \
-                    Last Document = 6.  New Document = 1. ";
-        assert_eq!(parse_last_document(text), Some(6));
-        assert_eq!(parse_last_document("last document=120."), Some(120));
-        assert_eq!(parse_last_document("Last Document: 0"), Some(0));
-        assert_eq!(parse_last_document("Last Document = ?"), None);
-        assert_eq!(parse_last_document("Illegal document seq Nr."), None);
-    }
-
-    #[test]
-    fn finds_last_document_in_either_field() {
-        let body = ErrorBody {
-            error_code: Some(-13),
-            error_message: Some("Last Document = 9. New Document = 3.".into()),
-            technical_info: Some("Illegal document seq Nr.".into()),
+    fn recognises_an_unknown_journal_in_words() {
+        let body = |message: &str| ErrorBody {
+            error_code: Some(-6),
+            error_message: Some(message.to_owned()),
+            technical_info: None,
         };
-        assert_eq!(last_document(&body), Some(9));
+        assert!(names_unknown_journal(&body("Journal unknown")));
+        assert!(names_unknown_journal(&body("Unknown journal V9")));
+        assert!(!names_unknown_journal(&body("Relation unknown")));
     }
 }

@@ -3,7 +3,11 @@
 //! Booking refusals by Octopus are not errors: they are outcomes (`CreateBookingResponse`).
 //! Messages never carry tokens, passwords or request bodies.
 
-use tonic::Status;
+use prost::Message as _;
+use tonic::{Code, Status};
+
+use crate::quota::Deferral;
+use crate::store::StoreError;
 
 /// Why the gateway could not serve a request.
 #[derive(Debug, thiserror::Error)]
@@ -66,6 +70,12 @@ pub enum GatewayError {
         cause: String,
         check: String,
     },
+    /// An Octopus daily cap is reached: the call was not made.
+    #[error("{0}")]
+    Deferred(Deferral),
+    /// The shared store (quota counters, sessions) failed: no call is made without counting it.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     /// The HTTP client could not be built.
     #[error("cannot build the Octopus HTTP client: {0}")]
     HttpClient(String),
@@ -90,12 +100,39 @@ impl From<GatewayError> for Status {
             | GatewayError::DossierForbidden { .. }
             | GatewayError::TokenRejected { .. } => Status::permission_denied(message),
             GatewayError::UnreadableReply { .. } => Status::internal(message),
+            GatewayError::Deferred(deferral) => deferred_status(deferral),
+            GatewayError::Store(_) => {
+                tracing::error!(error = %error, "gateway store failure");
+                Status::unavailable(
+                    "the octopus-gateway's store is unavailable; no Octopus call was made",
+                )
+            }
             GatewayError::HttpClient(_) | GatewayError::Kit(_) => {
                 tracing::error!(error = %error, "gateway failure");
                 Status::internal("internal error of the octopus-gateway")
             }
         }
     }
+}
+
+/// RESOURCE_EXHAUSTED with the deferral in words, as an encoded `gateway.v1.QuotaExceeded` in
+/// the details, and as `deferred-until` metadata.
+fn deferred_status(deferral: &Deferral) -> Status {
+    let details = ox_proto::gateway::v1::QuotaExceeded {
+        endpoint: deferral.endpoint.to_owned(),
+        dossier_id: deferral.dossier_id,
+        cap: deferral.cap,
+        deferred_until: deferral.until_rfc3339(),
+    };
+    let mut status = Status::with_details(
+        Code::ResourceExhausted,
+        deferral.to_string(),
+        tonic::codegen::Bytes::from(details.encode_to_vec()),
+    );
+    if let Ok(value) = deferral.until_rfc3339().parse() {
+        status.metadata_mut().insert("deferred-until", value);
+    }
+    status
 }
 
 #[cfg(test)]
@@ -117,6 +154,29 @@ mod tests {
             reason: "unknown tenant".into(),
         });
         assert_eq!(status.code(), tonic::Code::FailedPrecondition);
+        let until = chrono::DateTime::parse_from_rfc3339("2026-12-04T00:00:00+01:00").unwrap();
+        let status = Status::from(GatewayError::Deferred(Deferral {
+            endpoint: "GET /dossiers/{dossierId}/vatcodes",
+            dossier_id: 7,
+            cap: 2,
+            until,
+        }));
+        assert_eq!(status.code(), tonic::Code::ResourceExhausted);
+        assert!(
+            status
+                .message()
+                .ends_with("deferred until 2026-12-04T00:00:00+01:00")
+        );
+        let details = ox_proto::gateway::v1::QuotaExceeded::decode(status.details()).unwrap();
+        assert_eq!(details.deferred_until, "2026-12-04T00:00:00+01:00");
+        assert_eq!((details.cap, details.dossier_id), (2, 7));
+        assert_eq!(
+            status.metadata().get("deferred-until").unwrap(),
+            "2026-12-04T00:00:00+01:00"
+        );
+        let status = Status::from(GatewayError::Store(StoreError::Database("disk I/O".into())));
+        assert_eq!(status.code(), tonic::Code::Unavailable);
+        assert!(!status.message().contains("disk"));
         let status = Status::from(GatewayError::HttpClient("tls".into()));
         assert_eq!(status.code(), tonic::Code::Internal);
         assert!(!status.message().contains("tls"));

@@ -5,8 +5,9 @@ use std::sync::Arc;
 use ox_proto::gateway::v1::octopus_gateway_server::OctopusGateway;
 use ox_proto::gateway::v1::{
     CreateBookingRequest, CreateBookingResponse, DossierRef, FindRelationRequest,
-    FindRelationResponse, GetDossierSnapshotRequest, GetDossierSnapshotResponse,
-    UpsertRelationRequest, UpsertRelationResponse,
+    FindRelationResponse, FindRelationsByVatRequest, FindRelationsByVatResponse,
+    GetDossierSnapshotRequest, GetDossierSnapshotResponse, UpsertRelationRequest,
+    UpsertRelationResponse,
 };
 use tonic::{Request, Response, Status};
 
@@ -133,7 +134,33 @@ impl OctopusGateway for GatewayGrpc {
             octopus_error_code: result.octopus_error_code,
             message: result.message,
             last_document_nr: result.last_document_nr.unwrap_or_default(),
-            deferred_until: String::new(),
+            deferred_until: result.deferred_until.unwrap_or_default(),
+            calls: calls.into_proto(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant, dossier_id))]
+    async fn find_relations_by_vat(
+        &self,
+        request: Request<FindRelationsByVatRequest>,
+    ) -> Result<Response<FindRelationsByVatResponse>, Status> {
+        let request = request.into_inner();
+        let key = dossier_key(request.dossier.as_ref())?;
+        record_span(&key);
+        let mut calls = Calls::default();
+        let matches = self
+            .gateway
+            .find_relations_by_vat(
+                &key,
+                &request.vat_nr,
+                request.external_relation_id,
+                &mut calls,
+            )
+            .await?;
+        Ok(Response::new(FindRelationsByVatResponse {
+            candidates: matches.candidates,
+            linked_elsewhere: matches.linked_elsewhere,
+            normalized_vat_nr: matches.normalized,
             calls: calls.into_proto(),
         }))
     }

@@ -1,13 +1,21 @@
-//! The one HTTP client to Octopus: endpoint templates, sending and counting a call, and lenient
-//! reading of Octopus's error bodies. Knows nothing about sessions.
+//! The one HTTP client to Octopus: endpoint templates, reserving a call against its daily cap,
+//! sending it inside an `octopus.http` span (method, path template, status, Octopus error code,
+//! dossier id; never headers or bodies), and lenient reading of Octopus's error bodies. Knows
+//! nothing about sessions.
 
 use std::time::{Duration, Instant};
 
-use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue, RETRY_AFTER};
 use reqwest::{Method, StatusCode, Url};
+use tracing::Instrument as _;
 
 use crate::calls::Calls;
 use crate::error::GatewayError;
+use crate::quota::Quotas;
+
+mod error_body;
+
+pub use error_body::{ErrorBody, refusal_detail};
 
 /// An Octopus endpoint the gateway calls, named by its "METHOD /path/template".
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +51,14 @@ impl Endpoint {
         }
     }
 
-    fn method(self) -> Method {
+    /// The path template alone, e.g. `/dossiers/{dossierId}/buysellbookings`.
+    pub fn path_template(self) -> &'static str {
+        let template = self.template();
+        template.split_once(' ').map_or(template, |(_, path)| path)
+    }
+
+    /// The HTTP method.
+    pub fn method(self) -> Method {
         match self {
             Endpoint::Authentication | Endpoint::Connect | Endpoint::BookingsPost => Method::POST,
             Endpoint::RelationsPut => Method::PUT,
@@ -126,24 +141,34 @@ impl HttpCall {
 pub struct Reply {
     pub status: StatusCode,
     pub body: String,
+    /// Octopus's `Retry-After`, in seconds, when it sent one.
+    pub retry_after: Option<Duration>,
 }
 
 /// No answer: the call could not be completed (connect failure, timeout, reset).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Transport {
     pub cause: String,
+    /// False when the connection was never made, so Octopus cannot have seen the request.
+    pub sent: bool,
 }
 
-/// The shared HTTP client, built once with explicit timeouts.
+/// The shared HTTP client, built once with explicit timeouts; it reserves every call against
+/// Octopus's daily caps before making it.
 #[derive(Debug, Clone)]
 pub struct OctopusHttp {
     client: reqwest::Client,
     request_timeout: Duration,
+    quotas: Quotas,
 }
 
 impl OctopusHttp {
     /// Builds the client; no cookies (the REST API is stateless), explicit timeouts.
-    pub fn new(request_timeout: Duration, connect_timeout: Duration) -> Result<Self, GatewayError> {
+    pub fn new(
+        request_timeout: Duration,
+        connect_timeout: Duration,
+        quotas: Quotas,
+    ) -> Result<Self, GatewayError> {
         let client = reqwest::Client::builder()
             .timeout(request_timeout)
             .connect_timeout(connect_timeout)
@@ -153,66 +178,109 @@ impl OctopusHttp {
         Ok(Self {
             client,
             request_timeout,
+            quotas,
         })
     }
 
-    /// Sends `call` to the Octopus at `base_url`, counting it in `calls` whatever happens.
+    /// The caps this client counts against.
+    pub fn quotas(&self) -> &Quotas {
+        &self.quotas
+    }
+
+    /// Reserves `call` against its daily cap, then sends it to the Octopus at `base_url`,
+    /// counting it in `calls`. The outer error means the call was not made (cap reached, store
+    /// down, bad URL); the inner result is what became of a call that was made.
     pub async fn send(
         &self,
         base_url: &str,
         call: HttpCall,
         calls: &mut Calls,
-    ) -> Result<Reply, Transport> {
+    ) -> Result<Result<Reply, Transport>, GatewayError> {
         let endpoint = call.endpoint;
-        let url = build_url(base_url, &call).map_err(|cause| Transport { cause })?;
+        let url = build_url(base_url, &call).map_err(|cause| GatewayError::OctopusUnavailable {
+            endpoint: endpoint.template(),
+            cause,
+        })?;
         let mut request = self.client.request(endpoint.method(), url);
         for (name, value) in &call.headers {
-            let mut value = HeaderValue::from_str(value).map_err(|_| Transport {
-                cause: format!("header {name} holds characters HTTP cannot carry"),
+            let mut value = HeaderValue::from_str(value).map_err(|_| {
+                GatewayError::InvalidArgument(format!(
+                    "header {name} holds characters HTTP cannot carry"
+                ))
             })?;
             value.set_sensitive(true);
             // from_bytes folds "softwareHouseUuid" to lower case; HTTP header names are case-blind.
-            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| Transport {
-                cause: format!("{name} is not a valid header name"),
+            let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                GatewayError::InvalidArgument(format!("{name} is not a valid header name"))
             })?;
             request = request.header(name, value);
         }
         if let Some(body) = call.body {
             request = request.header(CONTENT_TYPE, "application/json").body(body);
         }
+        self.quotas.reserve(endpoint, call.dossier_id).await?;
         calls.record(endpoint.template());
-        let started = Instant::now();
-        let outcome = match request.send().await {
-            Ok(response) => {
-                let status = response.status();
-                match response.text().await {
-                    Ok(body) => Ok(Reply { status, body }),
-                    Err(error) => Err(self.transport(&error)),
-                }
-            }
-            Err(error) => Err(self.transport(&error)),
-        };
-        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let span = tracing::info_span!(
+            "octopus.http",
+            method = endpoint.method().as_str(),
+            path = endpoint.path_template(),
+            dossier_id = call.dossier_id,
+            status = tracing::field::Empty,
+            octopus_error_code = tracing::field::Empty,
+            elapsed_ms = tracing::field::Empty,
+        );
+        let outcome = self.exchange(request).instrument(span.clone()).await;
+        let _entered = span.enter();
         match &outcome {
-            Ok(reply) => tracing::debug!(
-                endpoint = endpoint.template(),
-                dossier_id = call.dossier_id,
-                http.status = reply.status.as_u16(),
-                elapsed_ms,
-                "octopus call"
-            ),
+            Ok((reply, elapsed_ms)) => {
+                span.record("status", reply.status.as_u16());
+                span.record("elapsed_ms", elapsed_ms);
+                if !reply.status.is_success()
+                    && let Some(code) = ErrorBody::parse(&reply.body).and_then(|b| b.error_code)
+                {
+                    span.record("octopus_error_code", code);
+                }
+                tracing::debug!(http.status = reply.status.as_u16(), "octopus call");
+            }
             Err(transport) => tracing::warn!(
-                endpoint = endpoint.template(),
-                dossier_id = call.dossier_id,
                 cause = %transport.cause,
-                elapsed_ms,
+                sent = transport.sent,
                 "octopus call got no answer"
             ),
         }
-        outcome
+        Ok(outcome.map(|(reply, _)| reply))
+    }
+
+    async fn exchange(&self, request: reqwest::RequestBuilder) -> Result<(Reply, u64), Transport> {
+        let started = Instant::now();
+        let response = request
+            .send()
+            .await
+            .map_err(|error| self.transport(&error))?;
+        let status = response.status();
+        let retry_after = response
+            .headers()
+            .get(RETRY_AFTER)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        let body = response
+            .text()
+            .await
+            .map_err(|error| self.transport(&error))?;
+        let elapsed_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        Ok((
+            Reply {
+                status,
+                body,
+                retry_after,
+            },
+            elapsed_ms,
+        ))
     }
 
     fn transport(&self, error: &reqwest::Error) -> Transport {
+        let sent = !error.is_connect();
         let cause = if error.is_timeout() {
             format!("no answer within {} ms", self.request_timeout.as_millis())
         } else {
@@ -223,14 +291,24 @@ impl OctopusHttp {
                 source = current.source();
             }
             // The innermost cause ("connection reset by peer") is the telling one.
-            let kind = if error.is_connect() {
-                "cannot connect"
-            } else {
+            let kind = if sent {
                 "connection lost"
+            } else {
+                "cannot connect"
             };
             format!("{kind}: {}", chain.last().map_or("", String::as_str))
         };
-        Transport { cause }
+        Transport { cause, sent }
+    }
+}
+
+/// Whether an outcome is worth another attempt: no answer, 5xx, or 429.
+pub fn is_transient(outcome: &Result<Reply, Transport>) -> bool {
+    match outcome {
+        Err(_) => true,
+        Ok(reply) => {
+            reply.status.is_server_error() || reply.status == StatusCode::TOO_MANY_REQUESTS
+        }
     }
 }
 
@@ -251,98 +329,19 @@ fn build_url(base_url: &str, call: &HttpCall) -> Result<Url, String> {
     Ok(url)
 }
 
-/// Octopus's `ErrorResult`, any subset of its three fields.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ErrorBody {
-    pub error_code: Option<i32>,
-    pub error_message: Option<String>,
-    pub technical_info: Option<String>,
-}
-
-impl ErrorBody {
-    /// Reads an error body; `None` when it is not a JSON object (HTML from a proxy, empty).
-    pub fn parse(body: &str) -> Option<Self> {
-        let value: serde_json::Value = serde_json::from_str(body.trim()).ok()?;
-        let object = value.as_object()?;
-        let text = |key: &str| {
-            object
-                .get(key)
-                .and_then(serde_json::Value::as_str)
-                .map(str::trim)
-                .filter(|text| !text.is_empty())
-                .map(str::to_owned)
-        };
-        let error_code = object.get("errorCode").and_then(|code| match code {
-            serde_json::Value::Number(number) => number.as_i64(),
-            serde_json::Value::String(text) => text.trim().parse().ok(),
-            _ => None,
-        });
-        Some(Self {
-            error_code: error_code.and_then(|code| i32::try_from(code).ok()),
-            error_message: text("errorMessage"),
-            technical_info: text("technicalInfo"),
-        })
-    }
-
-    /// Octopus's own words: the message, then the technical info, whichever exist.
-    pub fn describe(&self) -> String {
-        match (&self.error_message, &self.technical_info) {
-            (Some(message), Some(info)) => format!("{message} ({info})"),
-            (Some(text), None) | (None, Some(text)) => text.clone(),
-            (None, None) => "no details given".to_owned(),
-        }
-    }
-}
-
-/// Describes a refused answer for an error message: Octopus's words, or the status alone.
-pub fn refusal_detail(reply: &Reply) -> String {
-    match ErrorBody::parse(&reply.body) {
-        Some(body) => match body.error_code {
-            Some(code) => format!("{} [errorCode {code}]", body.describe()),
-            None => body.describe(),
-        },
-        None => "no JSON error body".to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn parses_a_full_error_body() {
-        let body = ErrorBody::parse(
-            r#"{"errorCode": -13, "errorMessage": "Het document nummer is ongeldig.",
-               "technicalInfo": "Illegal document seq Nr.  Last Document = 6.  New Document = 1. "}"#,
-        )
-        .unwrap();
-        assert_eq!(body.error_code, Some(-13));
+    fn splits_method_and_path_template() {
+        let endpoint = Endpoint::Journals { bookyear_id: 3 };
+        assert_eq!(endpoint.method(), Method::GET);
         assert_eq!(
-            body.technical_info.as_deref(),
-            Some("Illegal document seq Nr.  Last Document = 6.  New Document = 1.")
+            endpoint.path_template(),
+            "/dossiers/{dossierId}/bookyears/{bookyearId}/journals"
         );
-        assert!(
-            body.describe()
-                .starts_with("Het document nummer is ongeldig. (Illegal")
-        );
-    }
-
-    #[test]
-    fn parses_partial_and_odd_error_bodies() {
-        let only_info =
-            ErrorBody::parse(r#"{"technicalInfo":"Invalid or missing parameters passed"}"#)
-                .unwrap();
-        assert_eq!(only_info.error_code, None);
-        assert_eq!(only_info.describe(), "Invalid or missing parameters passed");
-        let string_code = ErrorBody::parse(r#"{"errorCode":"-14"}"#).unwrap();
-        assert_eq!(string_code.error_code, Some(-14));
-        assert_eq!(string_code.describe(), "no details given");
-        assert_eq!(
-            ErrorBody::parse("<html><body>502 Bad Gateway</body></html>"),
-            None
-        );
-        assert_eq!(ErrorBody::parse(""), None);
-        assert_eq!(ErrorBody::parse("[1,2]"), None);
+        assert_eq!(Endpoint::Connect.path_template(), "/dossiers");
     }
 
     #[test]

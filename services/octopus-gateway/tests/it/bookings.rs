@@ -150,35 +150,67 @@ async fn a_500_after_storing_is_settled_as_booked() {
 }
 
 #[tokio::test]
-async fn a_500_without_storing_is_rejected_as_safe_to_resend() {
+async fn a_500_without_storing_is_settled_then_sent_again() {
     let mut app = spawn_app().await;
     app.octopus.with(|state| state.fault = Fault::Fail500);
     let response = send(&mut app, simple_booking(6)).await;
-    assert_eq!(response.outcome, BookingOutcome::Rejected as i32);
     assert_eq!(
-        response.message,
-        "uncertain outcome, nothing stored: Octopus answered HTTP 500 without a JSON body"
+        response.outcome,
+        BookingOutcome::Booked as i32,
+        "{}",
+        response.message
     );
-    assert_eq!(stored_numbers(&app), [5]);
-
-    let resent = send(&mut app, simple_booking(6)).await;
-    assert_eq!(resent.outcome, BookingOutcome::Booked as i32);
+    let calls = counts(&response.calls);
+    // The journal is read before anything is re-sent.
+    assert_eq!((calls[POSTS], calls[MODIFIED]), (2, 1));
     assert_eq!(stored_numbers(&app), [5, 6]);
 }
 
 #[tokio::test]
-async fn an_html_bad_gateway_is_settled_before_answering() {
+async fn an_html_bad_gateway_is_settled_before_sending_again() {
     let mut app = spawn_app().await;
     app.octopus
         .with(|state| state.fault = Fault::HtmlBadGateway);
     let response = send(&mut app, simple_booking(6)).await;
-    assert_eq!(response.outcome, BookingOutcome::Rejected as i32);
+    assert_eq!(response.outcome, BookingOutcome::Booked as i32);
+    let calls = counts(&response.calls);
+    assert_eq!((calls[POSTS], calls[MODIFIED]), (2, 1));
+    assert_eq!(stored_numbers(&app), [5, 6]);
+}
+
+#[tokio::test]
+async fn a_reset_connection_after_storing_is_settled_as_booked() {
+    let mut app = spawn_app().await;
+    app.octopus
+        .with(|state| state.fault = Fault::StoreThenReset);
+    let response = send(&mut app, simple_booking(6)).await;
+    assert_eq!(
+        response.outcome,
+        BookingOutcome::Booked as i32,
+        "{}",
+        response.message
+    );
     assert!(
         response
             .message
-            .starts_with("uncertain outcome, nothing stored: Octopus answered HTTP 502")
+            .contains("answer was lost: connection lost"),
+        "{}",
+        response.message
     );
-    assert_eq!(counts(&response.calls)[MODIFIED], 1);
+    let calls = counts(&response.calls);
+    assert_eq!((calls[POSTS], calls[MODIFIED]), (1, 1), "never re-sent");
+    assert_eq!(stored_numbers(&app), [5, 6]);
+}
+
+#[tokio::test]
+async fn a_reset_connection_before_storing_is_settled_then_sent_again() {
+    let mut app = spawn_app().await;
+    app.octopus.with(|state| state.fault = Fault::Reset);
+    let response = send(&mut app, simple_booking(6)).await;
+    assert_eq!(response.outcome, BookingOutcome::Booked as i32);
+    let calls = counts(&response.calls);
+    assert_eq!((calls[POSTS], calls[MODIFIED]), (2, 1));
+    assert_eq!(stored_numbers(&app), [5, 6]);
 }
 
 #[tokio::test]
@@ -201,17 +233,29 @@ async fn a_timeout_after_storing_is_settled_as_booked() {
 }
 
 #[tokio::test]
-async fn a_locked_journal_is_rejected() {
+async fn a_locked_journal_is_waited_for_then_reported() {
     let mut app = spawn_app().await;
-    app.octopus.with(|state| state.fault = Fault::Forbidden);
+    app.octopus.with(|state| state.locked_posts = 100);
     let response = send(&mut app, simple_booking(6)).await;
     assert_eq!(response.outcome, BookingOutcome::Rejected as i32);
-    assert!(
-        response.message.starts_with("journal locked or closed"),
-        "{}",
-        response.message
+    assert_eq!(
+        response.message,
+        "journal V1 is locked or closed in Octopus (tried 3 times)"
     );
-    assert_eq!(counts(&response.calls).get(MODIFIED), None);
+    let calls = counts(&response.calls);
+    assert_eq!(calls[POSTS], 3);
+    assert_eq!(calls.get(MODIFIED), None, "a 403 stored nothing");
+    assert_eq!(stored_numbers(&app), [5]);
+}
+
+#[tokio::test]
+async fn a_journal_released_while_waiting_gets_the_booking() {
+    let mut app = spawn_app().await;
+    app.octopus.with(|state| state.locked_posts = 2);
+    let response = send(&mut app, simple_booking(6)).await;
+    assert_eq!(response.outcome, BookingOutcome::Booked as i32);
+    assert_eq!(counts(&response.calls)[POSTS], 3);
+    assert_eq!(stored_numbers(&app), [5, 6]);
 }
 
 #[tokio::test]

@@ -19,6 +19,8 @@ pub const BASE: &str = "/octopus-rest-api/v1";
 pub const SOFTWARE_HOUSE: &str = "00000000-0000-0000-0000-00000000beef";
 pub const USER: &str = "integration@example";
 pub const PASSWORD: &str = "s3cret-pw";
+/// Part of every token the fake issues, so tests can look for tokens in logs.
+pub const TOKEN_MARK: &str = "tk9Zq";
 /// The dossier the fake refuses with 404 on connect.
 pub const MISSING_DOSSIER: i32 = 404;
 
@@ -40,7 +42,10 @@ pub enum Fault {
     Fail500,
     StoreThenHang,
     HtmlBadGateway,
-    Forbidden,
+    /// Stores the booking, then drops the connection without an answer.
+    StoreThenReset,
+    /// Drops the connection without storing (the request never reached Octopus's logic).
+    Reset,
 }
 
 #[derive(Debug)]
@@ -69,6 +74,8 @@ pub struct FakeState {
     pub journals: Vec<Journal>,
     pub bookings: Vec<Stored>,
     pub fault: Fault,
+    /// How many booking POSTs still meet a locked journal (403).
+    pub locked_posts: u32,
     pub relations: Vec<Value>,
     pub next_relation_key: i32,
 }
@@ -116,6 +123,7 @@ impl FakeOctopus {
                 comment: "INV-5".into(),
             }],
             fault: Fault::None,
+            locked_posts: 0,
             relations: Vec::new(),
             next_relation_key: 28,
         };
@@ -251,7 +259,7 @@ fn login(fake: &FakeOctopus, headers: &HashMap<String, String>, body: &str) -> R
     }
     let token = fake.with(|state| {
         state.issued += 1;
-        let token = format!("auth-{}", state.issued);
+        let token = format!("auth-{}-{TOKEN_MARK}", state.issued);
         state.auth_tokens.insert(token.clone());
         token
     });
@@ -277,7 +285,7 @@ fn connect(
     }
     let token = fake.with(|state| {
         state.issued += 1;
-        let token = format!("dossier-{}", state.issued);
+        let token = format!("dossier-{}-{TOKEN_MARK}", state.issued);
         state.dossier_tokens.insert(token.clone());
         token
     });

@@ -3,7 +3,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use ox_octopus_gateway::{Application, Settings};
+use ox_octopus_gateway::{Application, Caps, RetrySettings, Settings};
 use ox_proto::gateway::v1::octopus_gateway_client::OctopusGatewayClient;
 use ox_proto::gateway::v1::{Booking, BookingLine, DossierRef, OctopusCall, RelationRef};
 use tonic::transport::Channel;
@@ -24,16 +24,36 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(5_000, None).await
 }
 
+/// Retries that take milliseconds, so tests run fast.
+pub fn quick_retries(attempts: u32) -> RetrySettings {
+    RetrySettings {
+        attempts,
+        base_delay_ms: 1,
+        max_delay_ms: 4,
+    }
+}
+
+/// Gateway settings for tests: port 0, an in-memory store, quick retries, default caps.
+pub fn test_settings(config_service: String, request_timeout_ms: u64) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".to_owned(),
+        config_service,
+        request_timeout_ms,
+        connect_timeout_ms: 2_000,
+        database_url: "sqlite::memory:".to_owned(),
+        snapshot_refresh_minutes: 180,
+        retry: quick_retries(4),
+        locked_journal: quick_retries(3),
+        caps: Caps::default(),
+    }
+}
+
 /// `config_service` overrides the fake config-service address (e.g. one nobody listens on).
 pub async fn spawn_app_with(request_timeout_ms: u64, config_service: Option<String>) -> TestApp {
     let octopus = FakeOctopus::start().await;
     let (config, config_addr) = fake_config::start(octopus.base_url()).await;
-    let settings = Settings {
-        listen: "127.0.0.1:0".to_owned(),
-        config_service: config_service.unwrap_or_else(|| format!("http://{config_addr}")),
-        request_timeout_ms,
-        connect_timeout_ms: 2_000,
-    };
+    let config_service = config_service.unwrap_or_else(|| format!("http://{config_addr}"));
+    let settings = test_settings(config_service, request_timeout_ms);
     let app = Application::build(settings)
         .await
         .expect("the gateway builds");

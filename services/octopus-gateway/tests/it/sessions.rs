@@ -6,7 +6,7 @@ use ox_proto::gateway::v1::{
 };
 use tonic::Code;
 
-use crate::fake_octopus::{MISSING_DOSSIER, PASSWORD, SOFTWARE_HOUSE};
+use crate::fake_octopus::{MISSING_DOSSIER, PASSWORD, SOFTWARE_HOUSE, TOKEN_MARK};
 use crate::helpers::{DOSSIER, counts, dossier, simple_booking, spawn_app, spawn_app_with};
 
 fn find(external_relation_id: i32) -> FindRelationRequest {
@@ -74,11 +74,14 @@ async fn login_and_connect_send_what_octopus_expects() {
     let connect = &app.octopus.requests("POST", "/dossiers")[0];
     assert_eq!(connect.query["dossierId"], DOSSIER.to_string());
     assert_eq!(connect.query["localeId"], "3");
-    assert_eq!(connect.headers["token"], "auth-1");
+    assert_eq!(connect.headers["token"], format!("auth-1-{TOKEN_MARK}"));
     assert!(connect.body.is_empty());
 
     let search = &app.octopus.requests("GET", "/relations")[0];
-    assert_eq!(search.headers["dossiertoken"], "dossier-2");
+    assert_eq!(
+        search.headers["dossiertoken"],
+        format!("dossier-2-{TOKEN_MARK}")
+    );
     assert_eq!(search.query["extRelationId"], "7");
 }
 

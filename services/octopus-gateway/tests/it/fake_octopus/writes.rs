@@ -38,8 +38,22 @@ pub fn upsert_relation(fake: &FakeOctopus, body: &str) -> Response {
 }
 
 pub async fn post_booking(fake: &FakeOctopus, body: &str) -> Response {
-    let fault = fake.with(|state| std::mem::replace(&mut state.fault, Fault::None));
+    let (fault, locked) = fake.with(|state| {
+        let locked = state.locked_posts > 0;
+        state.locked_posts = state.locked_posts.saturating_sub(1);
+        (std::mem::replace(&mut state.fault, Fault::None), locked)
+    });
+    if locked {
+        return error(
+            StatusCode::FORBIDDEN,
+            None,
+            "",
+            "Journal either closed or open by other user",
+        );
+    }
     match fault {
+        // A panicking handler makes the server drop the connection without any answer.
+        Fault::Reset => panic!("fake octopus: simulated connection reset"),
         Fault::Fail500 => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Fault::HtmlBadGateway => {
             return (
@@ -47,14 +61,6 @@ pub async fn post_booking(fake: &FakeOctopus, body: &str) -> Response {
                 "<html><body><h1>502 Bad Gateway</h1></body></html>",
             )
                 .into_response();
-        }
-        Fault::Forbidden => {
-            return error(
-                StatusCode::FORBIDDEN,
-                None,
-                "",
-                "Journal either closed or open by other user",
-            );
         }
         _ => {}
     }
@@ -104,6 +110,7 @@ pub async fn post_booking(fake: &FakeOctopus, body: &str) -> Response {
     match fault {
         Fault::StoreThen500 => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Fault::StoreThenHang => std::future::pending::<Response>().await,
+        Fault::StoreThenReset => panic!("fake octopus: simulated connection reset after storing"),
         _ => StatusCode::CREATED.into_response(),
     }
 }
