@@ -6,6 +6,7 @@ use prost::Message as _;
 
 const PROTOS: &[&str] = &[
     "config/v1/config.proto",
+    "config_admin/v1/config_admin.proto",
     "planmanager/v1/planmanager.proto",
     "gateway/v1/gateway.proto",
     "mapping/v1/mapping.proto",

@@ -37,6 +37,8 @@ pub struct OctopusBehaviour {
     pub latency_ms: u64,
     pub token_ttl_secs: Option<u64>,
     pub faults: Option<String>,
+    /// The gateway's daily caps; `None` keeps Octopus's published values.
+    pub gateway_caps: Option<ox_octopus_gateway::Caps>,
 }
 
 impl OctopusBehaviour {
@@ -80,6 +82,7 @@ pub async fn prepare(options: &DemoOptions) -> anyhow::Result<(EmbeddedStack, Pr
         &StackOptions {
             data_dir: options.data_dir.clone(),
             planmanager_url: options.planmanager_url.clone(),
+            gateway_caps: options.octopus.gateway_caps,
         },
         sim,
     )

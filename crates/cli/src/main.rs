@@ -86,6 +86,11 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Operator settings of config-service: tenants, credentials, mappings.
+    Config {
+        #[command(subcommand)]
+        command: octopus_export::config_cmd::ConfigCommand,
+    },
     /// Creates a sample PlanManager database.
     Seed {
         #[arg(long)]
@@ -118,6 +123,7 @@ impl From<OctopusArgs> for demo::OctopusBehaviour {
             latency_ms: args.octopus_latency_ms,
             token_ttl_secs: args.octopus_token_ttl_secs,
             faults: args.octopus_faults,
+            gateway_caps: None,
         }
     }
 }
@@ -289,6 +295,7 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             print_report(&report, json)?;
             Ok(exit_code(&report))
         }
+        Command::Config { command } => octopus_export::config_cmd::run(command).await,
         Command::Seed {
             planmanager_url,
             invoices,

@@ -17,6 +17,8 @@ pub struct StackOptions {
     pub data_dir: PathBuf,
     /// PlanManager's database; `None` means `<data_dir>/planmanager.sqlite`.
     pub planmanager_url: Option<String>,
+    /// The gateway's daily caps; `None` keeps Octopus's published values.
+    pub gateway_caps: Option<ox_octopus_gateway::Caps>,
 }
 
 /// Every address of a running embedded stack.
@@ -82,13 +84,12 @@ impl EmbeddedStack {
         let shutdown = stopped(stop_rx.clone());
         tasks.spawn(async move { Ok(sim_server.run_until(shutdown).await?) });
 
-        let config = ox_config_service::Application::build(ox_config_service::Settings {
-            listen: "127.0.0.1:0".into(),
-            database_url: sqlite_url(&data_dir.join("config.sqlite")),
-            master_key: Some(ox_config_service::Secret::new(master_key)),
-            master_key_file: None,
-            master_key_id: "demo-k1".into(),
-        })
+        let config = ox_config_service::Application::build(ox_config_service::Settings::embedded(
+            "127.0.0.1:0",
+            sqlite_url(&data_dir.join("config.sqlite")),
+            "demo-k1",
+            ox_config_service::Secret::new(master_key),
+        ))
         .await
         .context("cannot start config-service")?;
         let config_addr = config.local_addr();
@@ -114,11 +115,27 @@ impl EmbeddedStack {
         let shutdown = stopped(stop_rx.clone());
         tasks.spawn(async move { Ok(mapper.run_until(shutdown).await?) });
 
-        let gateway = ox_octopus_gateway::Application::build(ox_octopus_gateway::Settings {
-            listen: "127.0.0.1:0".into(),
-            config_service: url(config_addr),
-            ..ox_octopus_gateway::Settings::load().context("gateway defaults")?
-        })
+        // The simulated Octopus is the only Octopus here, so its clock decides the gateway's
+        // quota days too (tests move it to see caps reset at Brussels midnight).
+        let octopus_clock = {
+            let sim = sim.clone();
+            ox_octopus_gateway::Clock::from_fn(move || sim.now())
+        };
+        let mut gateway_defaults =
+            ox_octopus_gateway::Settings::load().context("gateway defaults")?;
+        if let Some(caps) = options.gateway_caps {
+            gateway_defaults.caps = caps;
+        }
+        let gateway = ox_octopus_gateway::Application::build_with_clock(
+            ox_octopus_gateway::Settings {
+                listen: "127.0.0.1:0".into(),
+                config_service: url(config_addr),
+                // Sessions, reference data and daily quota counters live with the demo's other data.
+                database_url: sqlite_url(&data_dir.join("gateway.sqlite")),
+                ..gateway_defaults.clone()
+            },
+            octopus_clock,
+        )
         .await
         .context("cannot start octopus-gateway")?;
         let gateway_addr = gateway.local_addr();

@@ -10,6 +10,12 @@ pub mod config {
     }
 }
 
+pub mod config_admin {
+    pub mod v1 {
+        tonic::include_proto!("config_admin.v1");
+    }
+}
+
 pub mod planmanager {
     pub mod v1 {
         tonic::include_proto!("planmanager.v1");

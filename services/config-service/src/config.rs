@@ -1,6 +1,21 @@
 //! Settings of config-service: built-in defaults, an optional file, then `CONFIG_SERVICE__*`.
+//!
+//! Master keys: `master_key` (or `master_key_file`) with `master_key_id` is the current key, which
+//! seals every new secret. `previous_keys` lists older keys that still open what they sealed:
+//!
+//! ```toml
+//! master_key_id = "k2"
+//! master_key_file = "/run/secrets/config-k2"
+//! [[previous_keys]]
+//! id = "k1"
+//! key_file = "/run/secrets/config-k1"   # or: key = "<base64 of 32 bytes>"
+//! ```
+//!
+//! or in the environment `CONFIG_SERVICE__PREVIOUS_KEYS='[{id="k1", key="<base64>"}]'`.
+//! Rotation: make the new key current and the old one previous, restart every replica, run
+//! `config-service rotate-key`, then drop the old key from `previous_keys`.
 
-use crate::crypto::MasterKey;
+use crate::crypto::{KeyRing, MasterKey};
 use crate::error::ConfigError;
 use crate::secret::Secret;
 
@@ -21,6 +36,23 @@ pub struct Settings {
     pub master_key_file: Option<String>,
     /// Id stored beside every ciphertext, so keys can rotate later.
     pub master_key_id: String,
+    /// Older master keys, kept only to open what they sealed until `rotate-key` has run.
+    #[serde(default)]
+    pub previous_keys: Vec<PreviousKey>,
+}
+
+/// A master key kept after a rotation to open the ciphertexts it sealed.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PreviousKey {
+    /// The key id its ciphertexts carry.
+    pub id: String,
+    /// Base64 of the 32-byte key; redacted in `Debug`.
+    #[serde(default)]
+    pub key: Option<Secret>,
+    /// A file holding the base64 key.
+    #[serde(default)]
+    pub key_file: Option<String>,
 }
 
 impl Settings {
@@ -30,38 +62,85 @@ impl Settings {
         ox_kit::load_settings(ENV_PREFIX, include_str!("../config/default.toml"))
     }
 
-    /// Reads and checks the master key from `master_key` or `master_key_file`.
+    /// Settings for an embedded config-service (the CLI's demo stack): one master key, no
+    /// previous keys.
+    pub fn embedded(
+        listen: impl Into<String>,
+        database_url: impl Into<String>,
+        master_key_id: impl Into<String>,
+        master_key: Secret,
+    ) -> Self {
+        Self {
+            listen: listen.into(),
+            database_url: database_url.into(),
+            master_key: Some(master_key),
+            master_key_file: None,
+            master_key_id: master_key_id.into(),
+            previous_keys: Vec::new(),
+        }
+    }
+
+    /// Reads and checks the current master key from `master_key` or `master_key_file`.
     pub fn master_key(&self) -> Result<MasterKey, ConfigError> {
         let encoded = match (&self.master_key, &self.master_key_file) {
             (Some(_), Some(_)) => return Err(ConfigError::MasterKeyAmbiguous),
             (None, None) => return Err(ConfigError::MasterKeyMissing),
             (Some(key), None) => key.clone(),
-            (None, Some(path)) => {
-                std::fs::read_to_string(path)
-                    .map(Secret::from)
-                    .map_err(|source| ConfigError::MasterKeyFile {
-                        path: path.clone(),
-                        source,
-                    })?
-            }
+            (None, Some(path)) => read_key_file(path)?,
         };
         MasterKey::from_base64(&self.master_key_id, encoded.expose())
     }
+
+    /// Reads and checks every master key: the current one and `previous_keys`.
+    pub fn key_ring(&self) -> Result<KeyRing, ConfigError> {
+        let current = self.master_key()?;
+        let previous = self
+            .previous_keys
+            .iter()
+            .map(PreviousKey::load)
+            .collect::<Result<Vec<_>, _>>()?;
+        KeyRing::new(current, previous)
+    }
+}
+
+impl PreviousKey {
+    fn load(&self) -> Result<MasterKey, ConfigError> {
+        let encoded = match (&self.key, &self.key_file) {
+            (Some(key), None) => key.clone(),
+            (None, Some(path)) => read_key_file(path)?,
+            _ => {
+                return Err(ConfigError::PreviousKeySource {
+                    id: self.id.clone(),
+                });
+            }
+        };
+        MasterKey::from_base64(&self.id, encoded.expose())
+    }
+}
+
+fn read_key_file(path: &str) -> Result<Secret, ConfigError> {
+    std::fs::read_to_string(path)
+        .map(Secret::from)
+        .map_err(|source| ConfigError::MasterKeyFile {
+            path: path.to_owned(),
+            source,
+        })
 }
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::STANDARD;
+
     use super::*;
 
     const KEY_B64: &str = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
 
     fn settings(master_key: Option<&str>, master_key_file: Option<String>) -> Settings {
         Settings {
-            listen: "127.0.0.1:0".into(),
-            database_url: "sqlite::memory:".into(),
             master_key: master_key.map(Secret::new),
             master_key_file,
-            master_key_id: "k1".into(),
+            ..Settings::embedded("127.0.0.1:0", "sqlite::memory:", "k1", Secret::new(""))
         }
     }
 
@@ -76,6 +155,48 @@ mod tests {
         assert_eq!(parsed.database_url, "sqlite://config.sqlite?mode=rwc");
         assert_eq!(parsed.master_key_id, "k1");
         assert!(parsed.master_key.is_none());
+        assert!(parsed.previous_keys.is_empty());
+    }
+
+    #[test]
+    fn previous_keys_parse_from_toml_and_join_the_ring() {
+        let toml = format!(
+            "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite::memory:\"\n\
+             master_key_id = \"k2\"\nmaster_key = \"{KEY_B64}\"\n\
+             [[previous_keys]]\nid = \"k1\"\nkey = \"{}\"\n",
+            STANDARD.encode([9u8; 32])
+        );
+        let parsed: Settings =
+            ox_kit::load_settings("CONFIG_SERVICE_UNIT_TEST_UNUSED", &toml).unwrap();
+        let printed = format!("{parsed:?}");
+        assert!(!printed.contains(&STANDARD.encode([9u8; 32])), "{printed}");
+        let ring = parsed.key_ring().unwrap();
+        assert_eq!(ring.current().id(), "k2");
+        assert!(ring.get("k1").is_some());
+    }
+
+    #[test]
+    fn a_previous_key_needs_exactly_one_source_and_its_own_id() {
+        let mut both = settings(Some(KEY_B64), None);
+        both.previous_keys = vec![PreviousKey {
+            id: "k0".into(),
+            key: Some(Secret::new(KEY_B64)),
+            key_file: Some("/nonexistent".into()),
+        }];
+        assert_eq!(
+            both.key_ring().unwrap_err().to_string(),
+            "previous key \"k0\" needs exactly one of `key` and `key_file`"
+        );
+        let mut twice = settings(Some(KEY_B64), None);
+        twice.previous_keys = vec![PreviousKey {
+            id: "k1".into(),
+            key: Some(Secret::new(KEY_B64)),
+            key_file: None,
+        }];
+        assert!(matches!(
+            twice.key_ring().unwrap_err(),
+            ConfigError::MasterKeyIdTwice(id) if id == "k1"
+        ));
     }
 
     #[test]

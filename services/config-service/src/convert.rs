@@ -82,16 +82,12 @@ fn parse_vat_mapping(index: usize, mapping: pb::VatMapping) -> Result<VatMapping
         )
     })?;
     let regime = VatRegime::parse(mapping.regime.trim()).ok_or_else(|| {
-        let known: Vec<&str> = VatRegime::ALL
-            .iter()
-            .map(|regime| regime.as_str())
-            .collect();
         ConfigError::invalid(
             format!("{field}.regime"),
             format!(
                 "{:?} is not a VAT regime; use one of {}",
                 mapping.regime,
-                known.join(", ")
+                VatRegime::names().join(", ")
             ),
         )
     })?;
@@ -100,6 +96,43 @@ fn parse_vat_mapping(index: usize, mapping: pb::VatMapping) -> Result<VatMapping
         regime,
         octopus_code: mapping.octopus_code,
     })
+}
+
+impl From<&Tenant> for pb::Tenant {
+    fn from(tenant: &Tenant) -> Self {
+        Self {
+            tenant_id: tenant.id.to_string(),
+            name: tenant.name.clone(),
+            locations: tenant
+                .locations
+                .iter()
+                .map(|location| pb::LocationDossier {
+                    location_name: location.location_name.clone(),
+                    dossier_id: location.dossier_id,
+                })
+                .collect(),
+            journal_overrides: tenant
+                .journal_overrides
+                .iter()
+                .map(|entry| pb::JournalOverride {
+                    location_name: entry.location_name.clone(),
+                    planmanager_code: entry.planmanager_code.clone(),
+                    octopus_journal_key: entry.octopus_journal_key.clone(),
+                })
+                .collect(),
+            vat_mappings: tenant.vat_mappings.iter().map(Into::into).collect(),
+            default_revenue_account: tenant.default_revenue_account,
+            default_receivable_account: tenant.default_receivable_account,
+            rounding_policy: pb::RoundingPolicy::from(tenant.rounding_policy).into(),
+            field_limits: Some(pb::FieldLimits {
+                name: tenant.field_limits.name,
+                street_and_nr: tenant.field_limits.street_and_nr,
+                city: tenant.field_limits.city,
+                email: tenant.field_limits.email,
+            }),
+            octopus_base_url: tenant.octopus_base_url.clone().unwrap_or_default(),
+        }
+    }
 }
 
 impl From<&VatMapping> for pb::VatMapping {
@@ -184,6 +217,22 @@ mod tests {
         assert_eq!(parsed.vat_mappings[0].rate.to_string(), "21");
         assert_eq!(parsed.rounding_policy, RoundingPolicy::OctopusTotal);
         assert_eq!(parsed.octopus_base_url, None);
+    }
+
+    #[test]
+    fn a_tenant_survives_the_trip_to_the_wire_and_back() {
+        let mut wire = tenant();
+        wire.vat_mappings[0].rate = "21".into();
+        wire.rounding_policy = pb::RoundingPolicy::Document.into();
+        wire.field_limits = Some(pb::FieldLimits {
+            name: 40,
+            street_and_nr: 40,
+            city: 30,
+            email: 60,
+        });
+        wire.octopus_base_url = "http://127.0.0.1:9/v1".into();
+        let parsed = Tenant::try_from(wire.clone()).unwrap();
+        assert_eq!(pb::Tenant::from(&parsed), wire);
     }
 
     #[test]

@@ -1,7 +1,8 @@
-//! Sealing credentials with AES-256-GCM under the master key.
+//! Sealing credentials with AES-256-GCM under a ring of master keys.
 //!
 //! Every ciphertext has its own random 96-bit nonce. The associated data binds it to its tenant,
 //! its field and the key id, so a ciphertext moved to another tenant or field does not open.
+//! The [`KeyRing`] seals with its current key and opens with whichever key a ciphertext names.
 
 use aes_gcm::aead::{Aead, AeadCore, KeyInit, OsRng, Payload};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -143,6 +144,87 @@ impl MasterKey {
     }
 }
 
+impl MasterKey {
+    /// Seals the fixed key-check plaintext, stored once per key id to recognise the key later.
+    pub fn seal_check(&self) -> Result<Sealed, ConfigError> {
+        let nonce = Aes256Gcm::generate_nonce(&mut OsRng);
+        let aad = check_associated_data(&self.id);
+        let ciphertext = self
+            .cipher
+            .encrypt(
+                &nonce,
+                Payload {
+                    msg: KEY_CHECK_PLAINTEXT,
+                    aad: &aad,
+                },
+            )
+            .map_err(|_| ConfigError::Encryption)?;
+        Ok(Sealed {
+            ciphertext,
+            nonce: nonce.to_vec(),
+        })
+    }
+
+    /// Whether `sealed` is the key check this very key (same id, same bytes) sealed.
+    pub fn opens_check(&self, sealed: &Sealed) -> bool {
+        if sealed.nonce.len() != NONCE_LEN {
+            return false;
+        }
+        let aad = check_associated_data(&self.id);
+        self.cipher
+            .decrypt(
+                Nonce::from_slice(&sealed.nonce),
+                Payload {
+                    msg: &sealed.ciphertext,
+                    aad: &aad,
+                },
+            )
+            .is_ok_and(|plaintext| plaintext == KEY_CHECK_PLAINTEXT)
+    }
+}
+
+/// The master keys config-service knows: the current one seals, any of them opens.
+#[derive(Debug, Clone)]
+pub struct KeyRing {
+    current: MasterKey,
+    previous: Vec<MasterKey>,
+}
+
+impl KeyRing {
+    /// A ring of `current` and the `previous` keys still needed to open older ciphertexts.
+    pub fn new(current: MasterKey, previous: Vec<MasterKey>) -> Result<Self, ConfigError> {
+        let mut ids = vec![current.id()];
+        for key in &previous {
+            if ids.contains(&key.id()) {
+                return Err(ConfigError::MasterKeyIdTwice(key.id().to_owned()));
+            }
+            ids.push(key.id());
+        }
+        Ok(Self { current, previous })
+    }
+
+    /// The key new ciphertexts are sealed under.
+    pub fn current(&self) -> &MasterKey {
+        &self.current
+    }
+
+    /// The key named `id`, current or previous.
+    pub fn get(&self, id: &str) -> Option<&MasterKey> {
+        self.keys().find(|key| key.id() == id)
+    }
+
+    /// Every key, the current one first.
+    pub fn keys(&self) -> impl Iterator<Item = &MasterKey> {
+        std::iter::once(&self.current).chain(&self.previous)
+    }
+}
+
+const KEY_CHECK_PLAINTEXT: &[u8] = b"ox-config master key check";
+
+fn check_associated_data(key_id: &str) -> Vec<u8> {
+    format!("ox-config/v1|key-check|key={key_id}").into_bytes()
+}
+
 // Tenant ids and key ids cannot contain '|', so the encoding is unambiguous.
 fn associated_data(tenant_id: &TenantId, field: Field, key_id: &str) -> Vec<u8> {
     format!(
@@ -212,6 +294,33 @@ mod tests {
         assert!(!garbage.to_string().contains("!!"));
         let bad_id = MasterKey::from_base64("k|1", &STANDARD.encode([1u8; 32])).unwrap_err();
         assert!(matches!(bad_id, ConfigError::MasterKeyId(_)));
+    }
+
+    #[test]
+    fn a_key_check_opens_only_under_the_same_id_and_bytes() {
+        let check = key("k1", 7).seal_check().unwrap();
+        assert!(key("k1", 7).opens_check(&check));
+        assert!(!key("k1", 8).opens_check(&check), "other bytes");
+        assert!(!key("k2", 7).opens_check(&check), "other id");
+        let sealed = key("k1", 7)
+            .seal(&tenant("acme"), Field::Password, KEY_CHECK_PLAINTEXT)
+            .unwrap();
+        assert!(
+            !key("k1", 7).opens_check(&sealed),
+            "a credential is no check"
+        );
+    }
+
+    #[test]
+    fn the_ring_seals_with_the_current_key_and_finds_every_key() {
+        let ring = KeyRing::new(key("k2", 2), vec![key("k1", 1)]).unwrap();
+        assert_eq!(ring.current().id(), "k2");
+        assert_eq!(ring.get("k1").map(MasterKey::id), Some("k1"));
+        assert!(ring.get("k3").is_none());
+        let ids: Vec<&str> = ring.keys().map(MasterKey::id).collect();
+        assert_eq!(ids, ["k2", "k1"]);
+        let twice = KeyRing::new(key("k1", 2), vec![key("k1", 1)]).unwrap_err();
+        assert!(matches!(twice, ConfigError::MasterKeyIdTwice(ref id) if id == "k1"));
     }
 
     #[test]

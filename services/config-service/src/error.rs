@@ -26,6 +26,26 @@ pub enum ConfigError {
         "master_key_id {0:?} is invalid: use 1 to 64 characters from A-Z, a-z, 0-9, '_', '-' and '.'"
     )]
     MasterKeyId(String),
+    #[error(
+        "master key id {0:?} is configured twice; every key in master_key_id and previous_keys needs its own id"
+    )]
+    MasterKeyIdTwice(String),
+    #[error("previous key {id:?} needs exactly one of `key` and `key_file`")]
+    PreviousKeySource { id: String },
+    #[error(
+        "master key {key_id} is wrong: the config database was sealed under another key with that id \
+         (a key id must always name the same key; give a new key a new id)"
+    )]
+    MasterKeyWrong { key_id: String },
+    #[error(
+        "credentials of {tenants} tenant(s) are sealed under master key {key_id}, which is not \
+         configured: add it to previous_keys (run `config-service rotate-key` before removing it)"
+    )]
+    MasterKeyNotConfigured { key_id: String, tenants: i64 },
+    #[error(
+        "unsupported database URL {0}: use sqlite://FILE?mode=rwc, sqlite::memory: or postgres://..."
+    )]
+    UnsupportedDatabaseUrl(String),
     #[error("cannot open the config database {url}: {source}")]
     Connect { url: String, source: sqlx::Error },
     #[error("cannot migrate the config database: {0}")]
@@ -38,6 +58,20 @@ pub enum ConfigError {
     TenantNotFound(String),
     #[error("location '{location}' of tenant {tenant_id} has no Octopus dossier configured")]
     LocationNotFound { tenant_id: String, location: String },
+    #[error(
+        "tenant {tenant_id} has no journal override for '{planmanager_code}' at location '{location}'"
+    )]
+    JournalOverrideNotFound {
+        tenant_id: String,
+        location: String,
+        planmanager_code: String,
+    },
+    #[error("tenant {tenant_id} has no VAT mapping for {rate}% with regime {regime}")]
+    VatMappingNotFound {
+        tenant_id: String,
+        rate: String,
+        regime: String,
+    },
     #[error("no Octopus credentials set for tenant {0}")]
     CredentialsNotSet(String),
     #[error(
@@ -45,13 +79,17 @@ pub enum ConfigError {
     )]
     CredentialsUndecryptable { tenant_id: String, key_id: String },
     #[error(
-        "credentials of tenant {tenant_id} are encrypted with master key {stored_key_id}, but the configured master key is {configured_key_id}"
+        "credentials of tenant {tenant_id} are encrypted with master key {stored_key_id}, which is not configured (the current master key is {configured_key_id})"
     )]
     MasterKeyMismatch {
         tenant_id: String,
         stored_key_id: String,
         configured_key_id: String,
     },
+    #[error(
+        "the credentials of tenant {tenant_id} changed {attempts} times while being re-encrypted; run rotate-key again"
+    )]
+    RotationContended { tenant_id: String, attempts: usize },
     #[error("encrypting the credentials failed")]
     Encryption,
     #[error("stored configuration is inconsistent: {0}")]
@@ -76,6 +114,8 @@ impl From<ConfigError> for Status {
             ConfigError::InvalidArgument { .. } => Status::invalid_argument(error.to_string()),
             ConfigError::TenantNotFound(_)
             | ConfigError::LocationNotFound { .. }
+            | ConfigError::JournalOverrideNotFound { .. }
+            | ConfigError::VatMappingNotFound { .. }
             | ConfigError::CredentialsNotSet(_) => Status::not_found(error.to_string()),
             ConfigError::CredentialsUndecryptable { .. }
             | ConfigError::MasterKeyMismatch { .. } => {

@@ -1,12 +1,40 @@
-//! config-service binary: loads settings, builds the application, serves until SIGINT/SIGTERM.
+//! config-service binary: serves the gRPC API until SIGINT/SIGTERM (the default), or runs
+//! `rotate-key` against the same settings and exits.
+
+use std::process::ExitCode;
 
 use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use ox_config_service::store::ConfigStore;
 use ox_config_service::{Application, Settings};
 
+#[derive(Parser)]
+#[command(
+    name = "config-service",
+    about = "Tenants, dossiers, mappings and encrypted Octopus credentials"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves the gRPC API (the default).
+    Serve,
+    /// Re-encrypts every stored credential under the current master key, tenant by tenant,
+    /// while the service keeps running; afterwards the old key can leave `previous_keys`.
+    RotateKey,
+}
+
 #[tokio::main]
-async fn main() -> anyhow::Result<()> {
+async fn main() -> anyhow::Result<ExitCode> {
+    let cli = Cli::parse();
     let guard = ox_telemetry::init("config-service", "info")?;
-    let result = run().await;
+    let result = match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => serve().await.map(|()| ExitCode::SUCCESS),
+        Command::RotateKey => rotate_key().await,
+    };
     if let Err(error) = &result {
         tracing::error!(
             error = format!("{error:#}"),
@@ -17,7 +45,7 @@ async fn main() -> anyhow::Result<()> {
     result
 }
 
-async fn run() -> anyhow::Result<()> {
+async fn serve() -> anyhow::Result<()> {
     let settings = Settings::load().context("cannot load config-service settings")?;
     let app = Application::build(settings)
         .await
@@ -25,4 +53,20 @@ async fn run() -> anyhow::Result<()> {
     tracing::info!(address = %app.local_addr(), "config-service listening");
     app.run_until(ox_kit::shutdown_signal()).await?;
     Ok(())
+}
+
+async fn rotate_key() -> anyhow::Result<ExitCode> {
+    let settings = Settings::load().context("cannot load config-service settings")?;
+    let store = ConfigStore::open(&settings)
+        .await
+        .context("cannot open the config database")?;
+    let report = store.rotate_credentials().await;
+    store.close().await;
+    let report = report.context("key rotation failed")?;
+    print!("{report}");
+    Ok(if report.is_complete() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

@@ -1,9 +1,7 @@
 //! The config domain: tenants, their locations and mappings, export profiles and credentials.
-//!
-//! Invariant: a [`Tenant`] that passed [`Tenant::validate`] has at least one location, positive
-//! dossier ids, unique names and keys, and overrides only for its own locations.
+//! What makes them valid is in `validate.rs`.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::fmt;
 
 use rust_decimal::Decimal;
@@ -108,6 +106,11 @@ impl VatRegime {
         }
     }
 
+    /// Every wire name, in the contract's order.
+    pub fn names() -> Vec<&'static str> {
+        Self::ALL.iter().map(|regime| regime.as_str()).collect()
+    }
+
     /// Parses a wire or stored name.
     pub fn parse(value: &str) -> Option<Self> {
         Self::ALL
@@ -129,6 +132,14 @@ pub struct JournalOverride {
     pub location_name: String,
     pub planmanager_code: String,
     pub octopus_journal_key: String,
+}
+
+/// What a single-entry edit did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    Created,
+    Updated,
+    Removed,
 }
 
 /// (VAT rate in percent, regime) → Octopus sales VAT code.
@@ -167,139 +178,6 @@ pub struct Tenant {
     pub octopus_base_url: Option<String>,
 }
 
-impl Tenant {
-    /// Checks the invariants that span fields; errors name the field as `tenant.<path>`.
-    pub fn validate(&self) -> Result<(), ConfigError> {
-        if self.locations.is_empty() {
-            return Err(ConfigError::invalid(
-                "tenant.locations",
-                "at least one location with its Octopus dossier is required",
-            ));
-        }
-        let mut names = HashSet::new();
-        for (index, location) in self.locations.iter().enumerate() {
-            let field = format!("tenant.locations[{index}]");
-            if location.location_name.trim().is_empty() {
-                return Err(ConfigError::invalid(
-                    format!("{field}.location_name"),
-                    "must not be empty",
-                ));
-            }
-            if location.dossier_id <= 0 {
-                return Err(ConfigError::invalid(
-                    format!("{field}.dossier_id"),
-                    format!(
-                        "must be a positive Octopus dossier id; got {}",
-                        location.dossier_id
-                    ),
-                ));
-            }
-            if !names.insert(location.location_name.as_str()) {
-                return Err(ConfigError::invalid(
-                    format!("{field}.location_name"),
-                    format!("location '{}' is listed twice", location.location_name),
-                ));
-            }
-        }
-        self.validate_overrides(&names)?;
-        self.validate_vat_mappings()?;
-        for (field, account) in [
-            (
-                "tenant.default_revenue_account",
-                self.default_revenue_account,
-            ),
-            (
-                "tenant.default_receivable_account",
-                self.default_receivable_account,
-            ),
-        ] {
-            if account < 0 {
-                return Err(ConfigError::invalid(
-                    field,
-                    format!("must be an account number (or 0 for none); got {account}"),
-                ));
-            }
-        }
-        if let Some(url) = &self.octopus_base_url
-            && !(url.starts_with("https://") || url.starts_with("http://"))
-        {
-            return Err(ConfigError::invalid(
-                "tenant.octopus_base_url",
-                format!("must start with https:// or http://; got {url:?}"),
-            ));
-        }
-        Ok(())
-    }
-
-    fn validate_overrides(&self, locations: &HashSet<&str>) -> Result<(), ConfigError> {
-        let mut seen = HashSet::new();
-        for (index, entry) in self.journal_overrides.iter().enumerate() {
-            let field = format!("tenant.journal_overrides[{index}]");
-            if !locations.contains(entry.location_name.as_str()) {
-                return Err(ConfigError::invalid(
-                    format!("{field}.location_name"),
-                    format!(
-                        "location '{}' is not one of the tenant's locations",
-                        entry.location_name
-                    ),
-                ));
-            }
-            if entry.planmanager_code.trim().is_empty() {
-                return Err(ConfigError::invalid(
-                    format!("{field}.planmanager_code"),
-                    "must not be empty",
-                ));
-            }
-            if entry.octopus_journal_key.trim().is_empty() {
-                return Err(ConfigError::invalid(
-                    format!("{field}.octopus_journal_key"),
-                    "must not be empty",
-                ));
-            }
-            if !seen.insert((&entry.location_name, &entry.planmanager_code)) {
-                return Err(ConfigError::invalid(
-                    format!("{field}.planmanager_code"),
-                    format!(
-                        "journal '{}' of location '{}' is overridden twice",
-                        entry.planmanager_code, entry.location_name
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    fn validate_vat_mappings(&self) -> Result<(), ConfigError> {
-        let mut seen = HashSet::new();
-        for (index, mapping) in self.vat_mappings.iter().enumerate() {
-            let field = format!("tenant.vat_mappings[{index}]");
-            if mapping.rate.is_sign_negative() || mapping.rate > Decimal::ONE_HUNDRED {
-                return Err(ConfigError::invalid(
-                    format!("{field}.rate"),
-                    format!("must be a percentage from 0 to 100; got {}", mapping.rate),
-                ));
-            }
-            if mapping.octopus_code.trim().is_empty() {
-                return Err(ConfigError::invalid(
-                    format!("{field}.octopus_code"),
-                    "must not be empty",
-                ));
-            }
-            if !seen.insert((mapping.rate.normalize(), mapping.regime)) {
-                return Err(ConfigError::invalid(
-                    format!("{field}.rate"),
-                    format!(
-                        "rate {}% with regime {} is mapped twice",
-                        mapping.rate.normalize(),
-                        mapping.regime.as_str()
-                    ),
-                ));
-            }
-        }
-        Ok(())
-    }
-}
-
 /// What an export of one location needs, without secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExportProfile {
@@ -319,42 +197,11 @@ pub struct ExportProfile {
 mod tests {
     use super::*;
 
-    fn tenant() -> Tenant {
-        Tenant {
-            id: TenantId::parse("tenant_id", "acme").unwrap(),
-            name: "Acme".into(),
-            locations: vec![LocationDossier {
-                location_name: "Bodyshop A".into(),
-                dossier_id: 1,
-            }],
-            journal_overrides: vec![JournalOverride {
-                location_name: "Bodyshop A".into(),
-                planmanager_code: "AAN".into(),
-                octopus_journal_key: "V1".into(),
-            }],
-            vat_mappings: vec![VatMapping {
-                rate: Decimal::from(21),
-                regime: VatRegime::Standard,
-                octopus_code: "21".into(),
-            }],
-            default_revenue_account: 700000,
-            default_receivable_account: 400000,
-            rounding_policy: RoundingPolicy::OctopusTotal,
-            field_limits: FieldLimits::default(),
-            octopus_base_url: None,
-        }
-    }
-
     fn field_of(error: ConfigError) -> String {
         match error {
             ConfigError::InvalidArgument { field, .. } => field,
             other => panic!("not an invalid argument: {other}"),
         }
-    }
-
-    #[test]
-    fn a_complete_tenant_is_valid() {
-        tenant().validate().unwrap();
     }
 
     #[test]
@@ -367,50 +214,5 @@ mod tests {
                 "{bad:?}"
             );
         }
-    }
-
-    #[test]
-    fn each_broken_invariant_names_its_field() {
-        let mut t = tenant();
-        t.locations[0].dossier_id = -4;
-        assert_eq!(
-            field_of(t.validate().unwrap_err()),
-            "tenant.locations[0].dossier_id"
-        );
-
-        let mut t = tenant();
-        t.locations[0].location_name = "  ".into();
-        assert_eq!(
-            field_of(t.validate().unwrap_err()),
-            "tenant.locations[0].location_name"
-        );
-
-        let mut t = tenant();
-        t.journal_overrides.push(t.journal_overrides[0].clone());
-        assert_eq!(
-            field_of(t.validate().unwrap_err()),
-            "tenant.journal_overrides[1].planmanager_code"
-        );
-
-        let mut t = tenant();
-        t.vat_mappings[0].rate = Decimal::new(-1, 0);
-        assert_eq!(
-            field_of(t.validate().unwrap_err()),
-            "tenant.vat_mappings[0].rate"
-        );
-
-        let mut t = tenant();
-        t.vat_mappings[0].rate = Decimal::new(1001, 1);
-        assert_eq!(
-            field_of(t.validate().unwrap_err()),
-            "tenant.vat_mappings[0].rate"
-        );
-
-        let mut t = tenant();
-        t.default_receivable_account = -1;
-        assert_eq!(
-            field_of(t.validate().unwrap_err()),
-            "tenant.default_receivable_account"
-        );
     }
 }

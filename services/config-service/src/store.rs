@@ -1,45 +1,53 @@
 //! The config domain as one handle: validated writes, export profiles, sealed credentials.
 //!
-//! The gRPC adapter calls this; so can an in-process caller (the CLI).
+//! The gRPC adapters call this; so can an in-process caller. Key checks and rotation are in
+//! `keys.rs`, the operator's reads and single-entry edits in `admin.rs`.
 
 use std::sync::Arc;
 
 use crate::config::Settings;
 use crate::credentials::{OctopusCredentials, ResolvedCredentials};
-use crate::crypto::{Field, MasterKey, Sealed};
+use crate::crypto::{Field, KeyRing, Sealed};
 use crate::db::{Db, SealedCredentials};
 use crate::error::ConfigError;
 use crate::model::{DEFAULT_OCTOPUS_BASE_URL, ExportProfile, Tenant, TenantId};
 use crate::secret::Secret;
 
-/// Tenants, profiles and credentials on one database under one master key. Cheap to clone.
+/// Tenants, profiles and credentials on one database under one key ring. Cheap to clone.
 #[derive(Debug, Clone)]
 pub struct ConfigStore {
-    db: Db,
-    key: Arc<MasterKey>,
+    pub(crate) db: Db,
+    pub(crate) keys: Arc<KeyRing>,
 }
 
 impl ConfigStore {
-    /// Checks the master key, opens the database and applies its migrations.
+    /// Checks the master keys, opens the database, applies its migrations and makes sure every
+    /// configured key is the one the database knows under its id, and that every stored
+    /// credential is sealed under a configured key.
     pub async fn open(settings: &Settings) -> Result<Self, ConfigError> {
-        // The key first: a bad key must fail before anything touches the database.
-        let key = settings.master_key()?;
+        // The keys first: a bad key must fail before anything touches the database.
+        let keys = settings.key_ring()?;
         let db = Db::connect(&settings.database_url).await?;
         db.migrate().await?;
-        Ok(Self::new(db, key))
+        let store = Self::new(db, keys);
+        if let Err(error) = store.verify_keys().await {
+            store.close().await;
+            return Err(error);
+        }
+        Ok(store)
     }
 
-    /// Wraps an opened, migrated database.
-    pub fn new(db: Db, key: MasterKey) -> Self {
+    /// Wraps an opened, migrated database; the keys are not checked against it.
+    pub fn new(db: Db, keys: KeyRing) -> Self {
         Self {
             db,
-            key: Arc::new(key),
+            keys: Arc::new(keys),
         }
     }
 
     /// The id of the master key new secrets are sealed under.
     pub fn key_id(&self) -> &str {
-        self.key.id()
+        self.keys.current().id()
     }
 
     /// Creates or replaces a tenant with its locations and mappings; returns `true` when new.
@@ -67,24 +75,10 @@ impl ConfigStore {
         if !self.db.tenant_exists(tenant_id).await? {
             return Err(ConfigError::TenantNotFound(tenant_id.to_string()));
         }
-        let key = &self.key;
-        let sealed = SealedCredentials {
-            key_id: key.id().to_owned(),
-            user: Some(key.seal(tenant_id, Field::User, credentials.user.expose().as_bytes())?),
-            password: key.seal(
-                tenant_id,
-                Field::Password,
-                credentials.password.expose().as_bytes(),
-            )?,
-            software_house_uuid: key.seal(
-                tenant_id,
-                Field::SoftwareHouseUuid,
-                credentials.software_house_uuid.expose().as_bytes(),
-            )?,
-        };
+        let sealed = self.seal_credentials(tenant_id, credentials)?;
         self.db.put_credentials(tenant_id, &sealed).await?;
-        tracing::info!(key_id = %key.id(), "credentials stored");
-        Ok(key.id().to_owned())
+        tracing::info!(key_id = %sealed.key_id, "credentials stored");
+        Ok(sealed.key_id)
     }
 
     /// Returns what an export of `location_name` needs, without secrets.
@@ -110,26 +104,7 @@ impl ConfigStore {
         let sealed = stored
             .sealed
             .ok_or_else(|| ConfigError::CredentialsNotSet(tenant_id.to_string()))?;
-        if sealed.key_id != self.key.id() {
-            return Err(ConfigError::MasterKeyMismatch {
-                tenant_id: tenant_id.to_string(),
-                stored_key_id: sealed.key_id,
-                configured_key_id: self.key.id().to_owned(),
-            });
-        }
-        let user = match &sealed.user {
-            Some(user) => self.open_secret(tenant_id, Field::User, user)?,
-            None => Secret::new(""),
-        };
-        let credentials = OctopusCredentials {
-            user,
-            password: self.open_secret(tenant_id, Field::Password, &sealed.password)?,
-            software_house_uuid: self.open_secret(
-                tenant_id,
-                Field::SoftwareHouseUuid,
-                &sealed.software_house_uuid,
-            )?,
-        };
+        let credentials = self.open_credentials(tenant_id, &sealed)?;
         let octopus_base_url = if stored.octopus_base_url.is_empty() {
             DEFAULT_OCTOPUS_BASE_URL.to_owned()
         } else {
@@ -146,13 +121,45 @@ impl ConfigStore {
         self.db.close().await;
     }
 
+    /// Opens all parts of `sealed` with whichever configured key it names.
+    pub(crate) fn open_credentials(
+        &self,
+        tenant_id: &TenantId,
+        sealed: &SealedCredentials,
+    ) -> Result<OctopusCredentials, ConfigError> {
+        let key_id = &sealed.key_id;
+        let user = match &sealed.user {
+            Some(user) => self.open_secret(tenant_id, key_id, Field::User, user)?,
+            None => Secret::new(""),
+        };
+        Ok(OctopusCredentials {
+            user,
+            password: self.open_secret(tenant_id, key_id, Field::Password, &sealed.password)?,
+            software_house_uuid: self.open_secret(
+                tenant_id,
+                key_id,
+                Field::SoftwareHouseUuid,
+                &sealed.software_house_uuid,
+            )?,
+        })
+    }
+
     fn open_secret(
         &self,
         tenant_id: &TenantId,
+        key_id: &str,
         field: Field,
         sealed: &Sealed,
     ) -> Result<Secret, ConfigError> {
-        let bytes = self.key.open(tenant_id, field, sealed)?;
+        let key = self
+            .keys
+            .get(key_id)
+            .ok_or_else(|| ConfigError::MasterKeyMismatch {
+                tenant_id: tenant_id.to_string(),
+                stored_key_id: key_id.to_owned(),
+                configured_key_id: self.key_id().to_owned(),
+            })?;
+        let bytes = key.open(tenant_id, field, sealed)?;
         // Only text is ever sealed, and the GCM tag proves these are the sealed bytes.
         String::from_utf8(bytes).map(Secret::from).map_err(|_| {
             ConfigError::Corrupt(format!("a credential of tenant {tenant_id} is not text"))

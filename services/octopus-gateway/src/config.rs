@@ -109,7 +109,7 @@ impl Default for Caps {
 }
 
 fn default_snapshot_refresh() -> u64 {
-    180
+    0
 }
 
 impl Settings {
@@ -182,7 +182,7 @@ mod tests {
         assert_eq!(settings.caps, Caps::default());
         assert_eq!(settings.retry, RetrySettings::default());
         assert_eq!(settings.locked_journal, RetrySettings::locked_journal());
-        assert_eq!(settings.snapshot_refresh_minutes, 180);
+        assert_eq!(settings.snapshot_refresh_minutes, 0);
     }
 
     #[test]

@@ -214,6 +214,11 @@ impl Gateway {
                 self.store
                     .save_reference(key.dossier_id, kind, &read.encode_to_vec(), fetched_at_ms)
                     .await?;
+                if matches!(piece, Piece::Structure) {
+                    // The journals just read carry Octopus's own last numbers: bookings learned
+                    // before this read no longer add anything, and could hide a lower number.
+                    self.store.clear_journal_lasts(key.dossier_id).await?;
+                }
                 Ok(Some(read))
             }
             Err(error) if can_fall_back(&error) && decoded.is_some() => {

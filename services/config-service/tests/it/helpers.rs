@@ -1,92 +1,67 @@
-//! Test plumbing: temporary SQLite files, settings built in code, and a spawned Application.
-
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicU32, Ordering};
+//! Test plumbing: settings built in code, a spawned Application with its clients, and sample
+//! data; the databases are in `test_db.rs`.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use ox_config_service::{Application, ConfigError, Secret, Settings};
+use ox_config_service::{Application, ConfigError, PreviousKey, Secret, Settings};
 use ox_proto::config::v1 as pb;
 use ox_proto::config::v1::config_service_client::ConfigServiceClient;
-use sqlx::SqlitePool;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 use tonic::transport::Channel;
+
+use ox_config_service::admin_api::v1::config_admin_client::ConfigAdminClient;
+
+pub(crate) use crate::test_db::both_backends;
+pub use crate::test_db::{Backend, TestDb};
 
 /// A master key made of one repeated byte.
 pub fn key_b64(byte: u8) -> String {
     STANDARD.encode([byte; 32])
 }
 
-/// A SQLite file in the temp dir, removed (with its WAL files) on drop.
-pub struct TempDb {
-    pub path: PathBuf,
-}
-
-impl TempDb {
-    pub fn new() -> Self {
-        static COUNTER: AtomicU32 = AtomicU32::new(0);
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("the clock is after 1970")
-            .as_nanos();
-        let name = format!(
-            "ox-config-it-{}-{}-{nanos}.sqlite",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        Self {
-            path: std::env::temp_dir().join(name),
-        }
-    }
-
-    pub fn url(&self) -> String {
-        format!("sqlite://{}?mode=rwc", self.path.display())
-    }
-
-    /// A separate pool on the same file, for looking at or tampering with stored rows.
-    pub async fn pool(&self) -> SqlitePool {
-        SqlitePool::connect(&format!("sqlite://{}", self.path.display()))
-            .await
-            .expect("the test database opens")
-    }
-
-    /// The bytes of the database file and its WAL, as they sit on disk.
-    pub fn raw_bytes(&self) -> Vec<u8> {
-        let mut bytes = std::fs::read(&self.path).expect("the test database file exists");
-        if let Ok(wal) = std::fs::read(self.wal_path()) {
-            bytes.extend(wal);
-        }
-        bytes
-    }
-
-    fn wal_path(&self) -> PathBuf {
-        PathBuf::from(format!("{}-wal", self.path.display()))
-    }
-}
-
-impl Drop for TempDb {
-    fn drop(&mut self) {
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
-        }
-    }
-}
-
 /// Settings for a test: port 0, the given database, master key `k1` of `key_byte`s.
-pub fn settings(db: &TempDb, key_byte: u8) -> Settings {
-    Settings {
-        listen: "127.0.0.1:0".into(),
-        database_url: db.url(),
-        master_key: Some(Secret::new(key_b64(key_byte))),
-        master_key_file: None,
-        master_key_id: "k1".into(),
+pub fn settings(db: &TestDb, key_byte: u8) -> Settings {
+    Settings::embedded(
+        "127.0.0.1:0",
+        db.url(),
+        "k1",
+        Secret::new(key_b64(key_byte)),
+    )
+}
+
+/// Settings with `current` as the current key and `previous` as previous keys, each given as
+/// (id, key byte).
+pub fn ring_settings(db: &TestDb, current: (&str, u8), previous: &[(&str, u8)]) -> Settings {
+    let mut settings = Settings::embedded(
+        "127.0.0.1:0",
+        db.url(),
+        current.0,
+        Secret::new(key_b64(current.1)),
+    );
+    settings.previous_keys = previous
+        .iter()
+        .map(|(id, byte)| PreviousKey {
+            id: (*id).into(),
+            key: Some(Secret::new(key_b64(*byte))),
+            key_file: None,
+        })
+        .collect();
+    settings
+}
+
+/// The error `Application::build` fails with.
+pub async fn build_error(settings: Settings) -> String {
+    match Application::build(settings).await {
+        Ok(_) => panic!("startup must fail"),
+        Err(error) => error.to_string(),
     }
 }
 
-/// A running Application and a client connected to it.
+/// A running Application and clients connected to it.
 pub struct TestApp {
     pub client: ConfigServiceClient<Channel>,
+    pub admin: ConfigAdminClient<Channel>,
     shutdown: oneshot::Sender<()>,
     server: JoinHandle<Result<(), ConfigError>>,
 }
@@ -105,7 +80,8 @@ impl TestApp {
         }));
         let channel = ox_kit::channel(&addr.to_string()).expect("a bound address is a valid peer");
         Self {
-            client: ConfigServiceClient::new(channel),
+            client: ConfigServiceClient::new(channel.clone()),
+            admin: ConfigAdminClient::new(channel),
             shutdown,
             server,
         }
@@ -114,6 +90,7 @@ impl TestApp {
     /// Stops the server, waits for the drain and the database to close.
     pub async fn stop(self) {
         drop(self.client);
+        drop(self.admin);
         let _ = self.shutdown.send(());
         self.server
             .await
@@ -191,6 +168,9 @@ pub async fn upsert(client: &mut ConfigServiceClient<Channel>, tenant: pb::Tenan
         .created
 }
 
+/// The software house id every test tenant uses.
+pub const SOFTWARE_HOUSE_UUID: &str = "6f1c2a3b-0d4e-4f5a-8b9c-0123456789ab";
+
 /// Sets credentials and returns the key id.
 pub async fn set_credentials(
     client: &mut ConfigServiceClient<Channel>,
@@ -203,7 +183,7 @@ pub async fn set_credentials(
             tenant_id: tenant_id.into(),
             user: user.into(),
             password: password.into(),
-            software_house_uuid: "6f1c2a3b-0d4e-4f5a-8b9c-0123456789ab".into(),
+            software_house_uuid: SOFTWARE_HOUSE_UUID.into(),
         })
         .await
         .expect("set credentials succeeds")

@@ -5,12 +5,12 @@ use ox_proto::config::v1 as pb;
 use tonic::Code;
 
 use crate::helpers::{
-    TempDb, TestApp, profile, resolve, sample_tenant, set_credentials, settings, upsert,
+    Backend, TestApp, TestDb, both_backends, profile, resolve, sample_tenant, set_credentials,
+    settings, upsert,
 };
 
-#[tokio::test]
-async fn upsert_profile_and_credentials_roundtrip() {
-    let db = TempDb::new();
+async fn upsert_profile_and_credentials_roundtrip(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let app = TestApp::spawn(settings(&db, 1)).await;
     let mut client = app.client.clone();
 
@@ -88,9 +88,8 @@ async fn upsert_profile_and_credentials_roundtrip() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn upsert_replaces_locations_overrides_and_mappings_but_keeps_credentials() {
-    let db = TempDb::new();
+async fn upsert_replaces_locations_overrides_and_mappings_but_keeps_credentials(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let app = TestApp::spawn(settings(&db, 1)).await;
     let mut client = app.client.clone();
     upsert(&mut client, sample_tenant("janssens")).await;
@@ -137,9 +136,8 @@ async fn upsert_replaces_locations_overrides_and_mappings_but_keeps_credentials(
     app.stop().await;
 }
 
-#[tokio::test]
-async fn unknown_tenants_locations_and_credentials_are_not_found() {
-    let db = TempDb::new();
+async fn unknown_tenants_locations_and_credentials_are_not_found(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let app = TestApp::spawn(settings(&db, 1)).await;
     let mut client = app.client.clone();
 
@@ -180,9 +178,8 @@ async fn unknown_tenants_locations_and_credentials_are_not_found() {
     app.stop().await;
 }
 
-#[tokio::test]
-async fn configuration_survives_a_restart() {
-    let db = TempDb::new();
+async fn configuration_survives_a_restart(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let app = TestApp::spawn(settings(&db, 1)).await;
     let mut client = app.client.clone();
     upsert(&mut client, sample_tenant("janssens")).await;
@@ -199,3 +196,10 @@ async fn configuration_survives_a_restart() {
     assert_eq!(credentials.password, "kept-across-restarts");
     app.stop().await;
 }
+
+both_backends!(
+    upsert_profile_and_credentials_roundtrip,
+    upsert_replaces_locations_overrides_and_mappings_but_keeps_credentials,
+    unknown_tenants_locations_and_credentials_are_not_found,
+    configuration_survives_a_restart,
+);

@@ -1,33 +1,30 @@
-//! Startup fails clearly, before touching the database, when the master key is unusable.
+//! Startup fails clearly, before touching the database, when a master key is unusable.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
-use ox_config_service::{Application, Secret};
+use ox_config_service::{PreviousKey, Secret};
 
-use crate::helpers::{TempDb, TestApp, key_b64, sample_tenant, settings, upsert};
+use crate::helpers::{
+    Backend, TestApp, TestDb, both_backends, build_error, key_b64, resolve, sample_tenant,
+    set_credentials, settings, upsert,
+};
 
-async fn build_error(settings: ox_config_service::Settings) -> String {
-    match Application::build(settings).await {
-        Ok(_) => panic!("startup must fail"),
-        Err(error) => error.to_string(),
-    }
-}
-
-#[tokio::test]
-async fn a_missing_master_key_fails_startup_clearly() {
-    let db = TempDb::new();
+async fn a_missing_master_key_fails_startup_clearly(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let mut settings = settings(&db, 1);
     settings.master_key = None;
     assert_eq!(
         build_error(settings).await,
         "CONFIG_SERVICE__MASTER_KEY is not set and no master_key_file is configured"
     );
-    assert!(!db.path.exists(), "no database is created without a key");
+    assert!(
+        db.tables().await.is_empty(),
+        "nothing is created without a key"
+    );
 }
 
-#[tokio::test]
-async fn a_short_master_key_fails_startup_with_its_length() {
-    let db = TempDb::new();
+async fn a_short_master_key_fails_startup_with_its_length(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let mut settings = settings(&db, 1);
     settings.master_key = Some(Secret::new(STANDARD.encode([7u8; 16])));
     assert_eq!(
@@ -36,9 +33,8 @@ async fn a_short_master_key_fails_startup_with_its_length() {
     );
 }
 
-#[tokio::test]
-async fn a_master_key_that_is_not_base64_fails_without_echoing_it() {
-    let db = TempDb::new();
+async fn a_master_key_that_is_not_base64_fails_without_echoing_it(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let mut settings = settings(&db, 1);
     settings.master_key = Some(Secret::new("correct horse battery staple"));
     let message = build_error(settings).await;
@@ -48,15 +44,14 @@ async fn a_master_key_that_is_not_base64_fails_without_echoing_it() {
     );
 }
 
-#[tokio::test]
-async fn an_unreadable_key_file_is_named() {
-    let db = TempDb::new();
+async fn an_unreadable_key_file_is_named(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let missing =
         std::env::temp_dir().join(format!("ox-config-no-such-key-{}", std::process::id()));
-    let mut settings = settings(&db, 1);
-    settings.master_key = None;
-    settings.master_key_file = Some(missing.display().to_string());
-    let message = build_error(settings).await;
+    let mut current = settings(&db, 1);
+    current.master_key = None;
+    current.master_key_file = Some(missing.display().to_string());
+    let message = build_error(current).await;
     assert!(
         message.starts_with(&format!(
             "cannot read master key file {}",
@@ -64,15 +59,29 @@ async fn an_unreadable_key_file_is_named() {
         )),
         "{message}"
     );
+
+    let mut previous = settings(&db, 1);
+    previous.previous_keys = vec![PreviousKey {
+        id: "k0".into(),
+        key: None,
+        key_file: Some(missing.display().to_string()),
+    }];
+    let message = build_error(previous).await;
+    assert!(
+        message.starts_with(&format!(
+            "cannot read master key file {}",
+            missing.display()
+        )),
+        "{message}"
+    );
+    assert!(db.tables().await.is_empty(), "nothing is created");
 }
 
-#[tokio::test]
-async fn the_master_key_can_come_from_a_file() {
-    let db = TempDb::new();
+async fn the_master_key_can_come_from_a_file(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let key_file = std::env::temp_dir().join(format!(
-        "ox-config-key-file-{}-{}.b64",
+        "ox-config-key-file-{}-{backend:?}.b64",
         std::process::id(),
-        db.path.file_name().unwrap().to_string_lossy()
     ));
     std::fs::write(&key_file, format!("{}\n", key_b64(9))).unwrap();
     let mut from_file = settings(&db, 0);
@@ -81,23 +90,20 @@ async fn the_master_key_can_come_from_a_file() {
     let app = TestApp::spawn(from_file).await;
     let mut client = app.client.clone();
     upsert(&mut client, sample_tenant("janssens")).await;
-    crate::helpers::set_credentials(&mut client, "janssens", "u", "from-file").await;
+    set_credentials(&mut client, "janssens", "u", "from-file").await;
     app.stop().await;
+    std::fs::remove_file(key_file).unwrap();
 
     // The same key given inline opens what the file key sealed.
     let app = TestApp::spawn(settings(&db, 9)).await;
     let mut client = app.client.clone();
-    let credentials = crate::helpers::resolve(&mut client, "janssens")
-        .await
-        .unwrap();
+    let credentials = resolve(&mut client, "janssens").await.unwrap();
     assert_eq!(credentials.password, "from-file");
     app.stop().await;
-    std::fs::remove_file(key_file).unwrap();
 }
 
-#[tokio::test]
-async fn a_port_in_use_fails_startup_clearly() {
-    let db = TempDb::new();
+async fn a_port_in_use_fails_startup_clearly(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let mut settings = settings(&db, 1);
     settings.listen = taken.local_addr().unwrap().to_string();
@@ -107,3 +113,45 @@ async fn a_port_in_use_fails_startup_clearly() {
         "{message}"
     );
 }
+
+#[tokio::test]
+async fn an_unsupported_database_url_is_refused_without_its_password() {
+    let db = TestDb::new(Backend::Sqlite).await;
+    let mut settings = settings(&db, 1);
+    settings.database_url = "mysql://ox:hunter2@127.0.0.1/config".into();
+    let message = build_error(settings).await;
+    assert_eq!(
+        message,
+        "unsupported database URL mysql://[redacted]@127.0.0.1/config: use sqlite://FILE?mode=rwc, \
+         sqlite::memory: or postgres://..."
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_postgres_server_is_a_clear_error() {
+    let free_port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let db = TestDb::new(Backend::Sqlite).await;
+    let mut settings = settings(&db, 1);
+    settings.database_url = format!("postgres://ox:hunter2@127.0.0.1:{free_port}/config");
+    let message = build_error(settings).await;
+    assert!(
+        message.starts_with(&format!(
+            "cannot open the config database postgres://[redacted]@127.0.0.1:{free_port}/config: "
+        )),
+        "{message}"
+    );
+    assert!(!message.contains("hunter2"));
+}
+
+both_backends!(
+    a_missing_master_key_fails_startup_clearly,
+    a_short_master_key_fails_startup_with_its_length,
+    a_master_key_that_is_not_base64_fails_without_echoing_it,
+    an_unreadable_key_file_is_named,
+    the_master_key_can_come_from_a_file,
+    a_port_in_use_fails_startup_clearly,
+);

@@ -3,7 +3,9 @@
 use ox_proto::config::v1 as pb;
 use tonic::Code;
 
-use crate::helpers::{TempDb, TestApp, profile, sample_tenant, settings, upsert};
+use crate::helpers::{
+    Backend, TestApp, TestDb, both_backends, profile, sample_tenant, settings, upsert,
+};
 
 fn invalid_tenants() -> Vec<(&'static str, pb::Tenant)> {
     let mut cases = Vec::new();
@@ -62,14 +64,34 @@ fn invalid_tenants() -> Vec<(&'static str, pb::Tenant)> {
     ));
 
     let mut t = sample_tenant("janssens");
+    t.journal_overrides[1].octopus_journal_key = "AAN CN".into();
+    cases.push((
+        "tenant.journal_overrides[1].octopus_journal_key: \"AAN CN\" is not a key Octopus can use",
+        t,
+    ));
+
+    let mut t = sample_tenant("janssens");
+    t.vat_mappings[0].octopus_code = "21%".into();
+    cases.push((
+        "tenant.vat_mappings[0].octopus_code: \"21%\" is not an Octopus VAT code",
+        t,
+    ));
+
+    let mut t = sample_tenant("janssens");
+    t.vat_mappings[1].regime = "standard".into();
+    cases.push((
+        "tenant.vat_mappings[1].regime: a 0% rate needs its regime",
+        t,
+    ));
+
+    let mut t = sample_tenant("janssens");
     t.octopus_base_url = "service.inaras.be".into();
     cases.push(("tenant.octopus_base_url: must start with https://", t));
     cases
 }
 
-#[tokio::test]
-async fn invalid_tenants_are_refused_with_the_field_named_and_nothing_changes() {
-    let db = TempDb::new();
+async fn invalid_tenants_are_refused_with_the_field_named_and_nothing_changes(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let app = TestApp::spawn(settings(&db, 1)).await;
     let mut client = app.client.clone();
     upsert(&mut client, sample_tenant("janssens")).await;
@@ -105,9 +127,8 @@ async fn invalid_tenants_are_refused_with_the_field_named_and_nothing_changes() 
     app.stop().await;
 }
 
-#[tokio::test]
-async fn invalid_credentials_requests_name_the_field_and_never_echo_secrets() {
-    let db = TempDb::new();
+async fn invalid_credentials_requests_name_the_field_and_never_echo_secrets(backend: Backend) {
+    let db = TestDb::new(backend).await;
     let app = TestApp::spawn(settings(&db, 1)).await;
     let mut client = app.client.clone();
     upsert(&mut client, sample_tenant("janssens")).await;
@@ -149,3 +170,8 @@ async fn invalid_credentials_requests_name_the_field_and_never_echo_secrets() {
     assert_eq!(status.message(), "location_name: must not be empty");
     app.stop().await;
 }
+
+both_backends!(
+    invalid_tenants_are_refused_with_the_field_named_and_nothing_changes,
+    invalid_credentials_requests_name_the_field_and_never_echo_secrets,
+);

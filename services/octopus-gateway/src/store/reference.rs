@@ -101,6 +101,19 @@ impl Store {
         )
     }
 
+    /// Forgets the last numbers bookings learned: a fresh read of the journals from Octopus is
+    /// the truth from now on (a booking deleted or a journal reset in Octopus shows up).
+    pub async fn clear_journal_lasts(&self, dossier_id: i32) -> Result<(), StoreError> {
+        on_backend!(
+            self,
+            "DELETE FROM journal_last WHERE dossier_id = $1",
+            "DELETE FROM journal_last WHERE dossier_id = $1",
+            [dossier_id],
+            execute,
+            |_done| Ok(())
+        )
+    }
+
     /// Raises a journal's known last document number to at least `last_nr`.
     pub async fn raise_journal_last(
         &self,

@@ -3,7 +3,9 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use ox_proto::gateway::v1::{FindRelationRequest, Relation, RelationRef, UpsertRelationRequest};
+use ox_proto::gateway::v1::{
+    FindRelationRequest, FindRelationsByVatRequest, Relation, RelationRef, UpsertRelationRequest,
+};
 use ox_proto::mapping::v1::{MapCustomersRequest, MappedCustomer};
 use ox_proto::planmanager::v1::{Customer, StreamCustomersRequest, stream_customers_response};
 
@@ -29,6 +31,21 @@ pub(crate) enum Debtor {
     },
     /// The customer could not be exported; its invoices are blocked with this reason.
     Failed(String),
+    /// Octopus's daily cap stopped the customer; its invoices wait until this time (RFC 3339).
+    Deferred(String),
+}
+
+/// The time a quota refusal of the gateway says the call may go, when it is one.
+pub(crate) fn deferred_until(status: &tonic::Status) -> Option<String> {
+    if status.code() != tonic::Code::ResourceExhausted {
+        return None;
+    }
+    let until = status
+        .metadata()
+        .get("deferred-until")
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    Some(until.to_owned())
 }
 
 fn customer_item(id: i64, status: &str, message: String) -> ReportItem {
@@ -146,6 +163,20 @@ async fn export_one(
             if let Some(known) = &known {
                 reference.relation_key = known.relation_key;
             }
+            // Field case 3: a customer new to us may already be in Octopus (made by the
+            // accountant); link it by VAT number instead of creating a duplicate.
+            let mut linked = None;
+            if known.is_none() && !relation.vat_nr.trim().is_empty() {
+                let external = reference.external_relation_id;
+                match find_by_vat(runner, run, &relation, external, calls).await {
+                    Ok(Some(key)) => {
+                        reference.relation_key = key;
+                        linked = Some(key);
+                    }
+                    Ok(None) => {}
+                    Err(refusal) => return Ok(refusal.into_pair(id)),
+                }
+            }
             relation.id = Some(reference);
             let external_relation_id = reference.external_relation_id;
             let answer = runner
@@ -160,6 +191,9 @@ async fn export_one(
             let answer = match answer {
                 Ok(answer) => answer.into_inner(),
                 Err(error) => {
+                    if let Some(until) = deferred_until(&error) {
+                        return Ok(Refusal::Deferred(until).into_pair(id));
+                    }
                     let message =
                         format!("Octopus did not accept customer {id}: {}", error.message());
                     let debtor = Debtor::Failed(message.clone());
@@ -176,14 +210,19 @@ async fn export_one(
                 .ledger
                 .upsert_relation(dossier_id, id, &record, &run.run_id)
                 .await?;
-            let message = match (answer.created, known.is_some()) {
-                (true, _) => "relation created in Octopus",
-                (false, true) => "relation updated in Octopus (changed since it was last sent)",
-                (false, false) => {
-                    "existing Octopus relation with this external id linked and updated"
+            let message = match (answer.created, known.is_some(), linked) {
+                (_, _, Some(key)) => format!(
+                    "linked to the existing Octopus relation {key} with the same VAT number (our external id stored on it)"
+                ),
+                (true, _, None) => "relation created in Octopus".to_owned(),
+                (false, true, None) => {
+                    "relation updated in Octopus (changed since it was last sent)".to_owned()
+                }
+                (false, false, None) => {
+                    "existing Octopus relation with this external id linked and updated".to_owned()
                 }
             };
-            (record, status::EXPORTED, message.to_owned())
+            (record, status::EXPORTED, message)
         }
     };
     let debtor = Debtor::Ready {
@@ -281,4 +320,79 @@ pub(crate) async fn resolve_again(
         relation_key: key,
         external_relation_id,
     })
+}
+
+/// Why a customer was not sent.
+enum Refusal {
+    Failed(String),
+    Deferred(String),
+}
+
+impl Refusal {
+    fn into_pair(self, id: i64) -> (Debtor, ReportItem) {
+        match self {
+            Refusal::Failed(message) => (
+                Debtor::Failed(message.clone()),
+                customer_item(id, status::FAILED, message),
+            ),
+            Refusal::Deferred(until) => {
+                let message = format!(
+                    "deferred: Octopus's daily cap for relations is reached; sent automatically after {until}"
+                );
+                let mut item = customer_item(id, status::FAILED, message);
+                item.octopus.insert("deferred_until".into(), until.clone());
+                (Debtor::Deferred(until), item)
+            }
+        }
+    }
+}
+
+/// Looks for Octopus relations with the customer's VAT number that no other external id claims.
+/// `Ok(Some(key))`: exactly one, link it; `Ok(None)`: none, create; `Err`: ambiguous or refused.
+async fn find_by_vat(
+    runner: &Runner,
+    run: &RunContext,
+    relation: &Relation,
+    external_relation_id: i32,
+    calls: &mut CallTally,
+) -> Result<Option<i32>, Refusal> {
+    let answer = runner
+        .peers
+        .gateway
+        .clone()
+        .find_relations_by_vat(FindRelationsByVatRequest {
+            dossier: Some(run.dossier.clone()),
+            vat_nr: relation.vat_nr.clone(),
+            external_relation_id,
+        })
+        .await;
+    let found = match answer {
+        Ok(found) => found.into_inner(),
+        Err(error) => {
+            return Err(match deferred_until(&error) {
+                Some(until) => Refusal::Deferred(until),
+                None => Refusal::Failed(format!(
+                    "cannot look VAT number {} up in Octopus: {}",
+                    relation.vat_nr,
+                    error.message()
+                )),
+            });
+        }
+    };
+    calls.add(&found.calls);
+    match found.candidates.as_slice() {
+        [] => Ok(None),
+        [one] => Ok(Some(one.id.unwrap_or_default().relation_key)),
+        many => {
+            let keys: Vec<String> = many
+                .iter()
+                .map(|r| r.id.unwrap_or_default().relation_key.to_string())
+                .collect();
+            Err(Refusal::Failed(format!(
+                "ambiguous match: Octopus holds relations {} with VAT number {}; link one to customer {external_relation_id} by hand (Extern Relatie Nr)",
+                keys.join(", "),
+                found.normalized_vat_nr
+            )))
+        }
+    }
 }

@@ -103,6 +103,13 @@ fn booking_octopus(record: &BookingRecord) -> BTreeMap<String, String> {
     ])
 }
 
+fn deferred_item(entry: &Entry, until: &str, message: String) -> ReportItem {
+    let mut item = invoice_item(entry, status::DEFERRED, message);
+    item.octopus
+        .insert("deferred_until".into(), until.to_owned());
+    item
+}
+
 /// The journal's last document number in Octopus, from the run's snapshot.
 fn octopus_last(snapshot: &DossierSnapshot, record: &BookingRecord) -> Option<i32> {
     snapshot
@@ -210,6 +217,8 @@ async fn book_journal(
     let mut mapped = map_journal(runner, run, snapshot, debtors, &entries).await?;
     // Set once an invoice is not booked: every later number of this journal must wait for it.
     let mut waiting_for: Option<i64> = None;
+    // Set once an invoice waits for Octopus's daily cap: later numbers wait with it.
+    let mut deferred_from: Option<(i64, String)> = None;
     let duplicates = duplicate_numbers(&entries);
 
     for entry in &entries {
@@ -267,6 +276,18 @@ async fn book_journal(
             waiting_for = Some(entry.number());
             continue;
         }
+        if let Some((number, until)) = &deferred_from {
+            let message = format!(
+                "deferred: waits for invoice {number} of journal {}, which waits for Octopus's daily cap",
+                entry.journal_code()
+            );
+            push(
+                run,
+                &mut outcome.items,
+                deferred_item(entry, until, message),
+            );
+            continue;
+        }
         if let Some(number) = waiting_for {
             push(
                 run,
@@ -299,6 +320,19 @@ async fn book_journal(
         };
         match debtors.get(&invoice.customer_id) {
             Some(Debtor::Ready { .. }) => {}
+            Some(Debtor::Deferred(until)) => {
+                let message = format!(
+                    "deferred: customer {} waits for Octopus's daily relation cap; sent automatically after {until}",
+                    invoice.customer_id
+                );
+                push(
+                    run,
+                    &mut outcome.items,
+                    deferred_item(entry, until, message),
+                );
+                deferred_from = Some((entry.number(), until.clone()));
+                continue;
+            }
             Some(Debtor::Failed(reason)) => {
                 push(
                     run,
@@ -357,7 +391,14 @@ async fn book_journal(
         warnings.extend(missing_in_octopus.clone());
         let debtor = debtors.get(&invoice.customer_id);
         let item = send(runner, run, entry, booking, warnings, debtor, &mut outcome).await?;
-        if item.status != status::BOOKED && item.status != status::ALREADY_BOOKED {
+        if item.status == status::DEFERRED {
+            let until = item
+                .octopus
+                .get("deferred_until")
+                .cloned()
+                .unwrap_or_default();
+            deferred_from = Some((entry.number(), until));
+        } else if item.status != status::BOOKED && item.status != status::ALREADY_BOOKED {
             waiting_for = Some(entry.number());
         }
         push(run, &mut outcome.items, item);

@@ -101,7 +101,19 @@ fn request(wait: bool, detach: bool) -> StartExportRequest {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn killing_the_orchestrator_twenty_times_loses_and_duplicates_nothing() {
     let dir = TestDir::new("crash");
-    let (stack, provisioned) = helpers::start(&dir, 2000).await;
+    // ~460 new customers are more than Octopus's 400 relation writes a day; this test is about
+    // crashes, not quotas, so the gateway's caps are raised.
+    let caps = ox_octopus_gateway::Caps {
+        relations_put: 10_000,
+        relations_search: 10_000,
+        bookings_post: 10_000,
+        ..ox_octopus_gateway::Caps::default()
+    };
+    let behaviour = octopus_export::demo::OctopusBehaviour {
+        gateway_caps: Some(caps),
+        ..Default::default()
+    };
+    let (stack, provisioned) = helpers::start_with(&dir, 2000, behaviour).await;
     let total = provisioned.invoices_per_location["Bodyshop A"];
     assert!(total >= 1000, "a large export: {total}");
     let ledger = format!(

@@ -33,11 +33,20 @@ impl Drop for TestDir {
 
 /// The embedded stack over a freshly generated PlanManager sample of `invoices` invoices.
 pub async fn start(dir: &TestDir, invoices: u32) -> (EmbeddedStack, Provisioned) {
+    start_with(dir, invoices, Default::default()).await
+}
+
+/// The same, with the simulated Octopus and the gateway's caps set as given.
+pub async fn start_with(
+    dir: &TestDir,
+    invoices: u32,
+    octopus: demo::OctopusBehaviour,
+) -> (EmbeddedStack, Provisioned) {
     demo::prepare(&DemoOptions {
         data_dir: dir.0.clone(),
         invoices,
         planmanager_url: None,
-        octopus: Default::default(),
+        octopus,
     })
     .await
     .expect("the embedded stack starts")
