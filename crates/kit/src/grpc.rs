@@ -107,3 +107,37 @@ pub fn channel(addr: &str) -> Result<Channel, KitError> {
         .connect_timeout(std::time::Duration::from_secs(5))
         .connect_lazy())
 }
+
+/// A channel balanced over one or more peer replicas given as a comma-separated list
+/// (`http://gw-1:50054,http://gw-2:50054`); a single address is a plain lazy channel. Calls go
+/// to a ready replica, and a replica that stops answering is left out until it returns.
+pub fn balanced_channel(addrs: &str) -> Result<Channel, KitError> {
+    let addrs: Vec<&str> = addrs
+        .split(',')
+        .map(str::trim)
+        .filter(|addr| !addr.is_empty())
+        .collect();
+    match addrs.as_slice() {
+        [] => Err(KitError::PeerAddress {
+            addr: String::new(),
+            reason: "no address given".into(),
+        }),
+        [one] => channel(one),
+        many => {
+            let mut endpoints = Vec::with_capacity(many.len());
+            for addr in many {
+                let uri = if addr.contains("://") {
+                    (*addr).to_owned()
+                } else {
+                    format!("http://{addr}")
+                };
+                let endpoint = Endpoint::from_shared(uri).map_err(|error| KitError::PeerAddress {
+                    addr: (*addr).to_owned(),
+                    reason: error.to_string(),
+                })?;
+                endpoints.push(endpoint.connect_timeout(std::time::Duration::from_secs(5)));
+            }
+            Ok(Channel::balance_list(endpoints.into_iter()))
+        }
+    }
+}

@@ -5,6 +5,6 @@ pub mod grpc;
 pub mod settings;
 pub mod shutdown;
 
-pub use grpc::{GrpcServer, KitError, channel};
+pub use grpc::{GrpcServer, KitError, balanced_channel, channel};
 pub use settings::{SettingsError, load_settings};
 pub use shutdown::shutdown_signal;

@@ -23,6 +23,7 @@ pub struct Peers {
     pub config_service: String,
     pub planmanager_reader: String,
     pub journal_mapper: String,
+    /// One address, or a comma-separated list of gateway replicas to balance calls across.
     pub octopus_gateway: String,
 }
 

@@ -28,7 +28,8 @@ impl PeerClients {
             mapper: JournalMapperClient::new(ox_kit::channel(&peers.journal_mapper)?)
                 .max_decoding_message_size(64 * 1024 * 1024)
                 .max_encoding_message_size(64 * 1024 * 1024),
-            gateway: OctopusGatewayClient::new(ox_kit::channel(&peers.octopus_gateway)?)
+            // The gateway scales on its own: a comma-separated list of replicas is balanced.
+            gateway: OctopusGatewayClient::new(ox_kit::balanced_channel(&peers.octopus_gateway)?)
                 .max_decoding_message_size(64 * 1024 * 1024),
         })
     }

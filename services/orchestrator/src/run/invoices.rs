@@ -450,6 +450,17 @@ async fn send(
     Ok(item)
 }
 
+/// Pauses before asking the gateway again after it could not be reached.
+const GATEWAY_RETRY_MS: [u64; 4] = [100, 300, 1_000, 3_000];
+
+/// Whether a gateway call failed for want of a gateway (not because Octopus answered).
+fn gateway_unreachable(status: &tonic::Status) -> bool {
+    matches!(
+        status.code(),
+        tonic::Code::Unavailable | tonic::Code::Cancelled | tonic::Code::Unknown
+    )
+}
+
 /// Octopus's code for an unknown relation (ERR_UNKNOWN_RELATION in its web-service code table).
 const UNKNOWN_RELATION: &str = "-16";
 
@@ -474,15 +485,23 @@ async fn send_once(
         .ledger
         .record_intent(dossier_id, &record, &run.run_id)
         .await?;
-    let answer = runner
-        .peers
-        .gateway
-        .clone()
-        .create_booking(CreateBookingRequest {
-            dossier: Some(run.dossier.clone()),
-            booking: Some(booking),
-        })
-        .await;
+    let request = CreateBookingRequest {
+        dossier: Some(run.dossier.clone()),
+        booking: Some(booking),
+    };
+    let mut answer = runner.peers.gateway.clone().create_booking(request.clone()).await;
+    // A gateway replica that went away mid-call: ask again (another replica, once the balancer
+    // notices). Safe: the gateway settles a booking that the first attempt did store as
+    // already booked, through Octopus's strict numbering.
+    for delay_ms in GATEWAY_RETRY_MS {
+        match &answer {
+            Err(status) if gateway_unreachable(status) => {
+                tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+                answer = runner.peers.gateway.clone().create_booking(request.clone()).await;
+            }
+            _ => break,
+        }
+    }
     // A transport error leaves the intent in place (the outcome is uncertain and is settled by
     // the next attempt); a definite answer that stored nothing clears it.
     let definite = answer.is_ok();

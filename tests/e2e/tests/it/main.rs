@@ -6,4 +6,5 @@ mod crash;
 mod export;
 mod field_cases;
 mod helpers;
+mod replicas;
 mod runs;
