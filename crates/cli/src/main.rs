@@ -52,8 +52,8 @@ enum Command {
     Run {
         #[command(flatten)]
         selection: Selection,
-        /// What to export: all (customers then invoices), customers or invoices.
-        #[arg(long, default_value = "all", value_parser = ["all", "customers", "invoices"])]
+        /// What to export: all (customers then invoices), customers, invoices or accounts.
+        #[arg(long, default_value = "all", value_parser = ["all", "customers", "invoices", "accounts"])]
         what: String,
         /// Compute everything and send nothing to Octopus.
         #[arg(long)]
@@ -233,6 +233,7 @@ async fn execute(cli: Cli) -> anyhow::Result<ExitCode> {
             let what = match what.as_str() {
                 "customers" => ExportWhat::Customers,
                 "invoices" => ExportWhat::Invoices,
+                "accounts" => ExportWhat::Accounts,
                 _ => ExportWhat::All,
             };
             let request = StartExportRequest {

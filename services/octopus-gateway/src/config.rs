@@ -90,6 +90,8 @@ pub struct Caps {
     pub bookings_post: u32,
     /// `GET /dossiers/{dossierId}/buysellbookings/modified`.
     pub bookings_modified: u32,
+    /// `PUT /dossiers/{dossierId}/accounts`.
+    pub accounts_put: u32,
 }
 
 impl Default for Caps {
@@ -104,6 +106,7 @@ impl Default for Caps {
             relations_put: 400,
             bookings_post: 400,
             bookings_modified: 48,
+            accounts_put: 400,
         }
     }
 }

@@ -6,8 +6,8 @@ use ox_proto::gateway::v1::octopus_gateway_server::OctopusGateway;
 use ox_proto::gateway::v1::{
     CreateBookingRequest, CreateBookingResponse, DossierRef, FindRelationRequest,
     FindRelationResponse, FindRelationsByVatRequest, FindRelationsByVatResponse,
-    GetDossierSnapshotRequest, GetDossierSnapshotResponse, UpsertRelationRequest,
-    UpsertRelationResponse,
+    GetDossierSnapshotRequest, GetDossierSnapshotResponse, UpsertAccountRequest,
+    UpsertAccountResponse, UpsertRelationRequest, UpsertRelationResponse,
 };
 use tonic::{Request, Response, Status};
 
@@ -108,6 +108,28 @@ impl OctopusGateway for GatewayGrpc {
         Ok(Response::new(UpsertRelationResponse {
             relation_key: upserted.relation_key,
             created: upserted.created,
+            calls: calls.into_proto(),
+        }))
+    }
+
+    #[tracing::instrument(skip_all, fields(tenant, dossier_id))]
+    async fn upsert_account(
+        &self,
+        request: Request<UpsertAccountRequest>,
+    ) -> Result<Response<UpsertAccountResponse>, Status> {
+        let request = request.into_inner();
+        let key = dossier_key(request.dossier.as_ref())?;
+        record_span(&key);
+        let account = request.account.ok_or_else(|| {
+            GatewayError::InvalidArgument("UpsertAccount carries no account".into())
+        })?;
+        let mut calls = Calls::default();
+        let created = self
+            .gateway
+            .upsert_account(&key, &account, &request.description_fr, &mut calls)
+            .await?;
+        Ok(Response::new(UpsertAccountResponse {
+            created,
             calls: calls.into_proto(),
         }))
     }

@@ -30,6 +30,7 @@ pub enum Endpoint {
     RelationsPut,
     BookingsPost,
     BookingsModified,
+    AccountsPut,
 }
 
 impl Endpoint {
@@ -48,6 +49,7 @@ impl Endpoint {
             Endpoint::RelationsPut => "PUT /dossiers/{dossierId}/relations",
             Endpoint::BookingsPost => "POST /dossiers/{dossierId}/buysellbookings",
             Endpoint::BookingsModified => "GET /dossiers/{dossierId}/buysellbookings/modified",
+            Endpoint::AccountsPut => "PUT /dossiers/{dossierId}/accounts",
         }
     }
 
@@ -61,7 +63,7 @@ impl Endpoint {
     pub fn method(self) -> Method {
         match self {
             Endpoint::Authentication | Endpoint::Connect | Endpoint::BookingsPost => Method::POST,
-            Endpoint::RelationsPut => Method::PUT,
+            Endpoint::RelationsPut | Endpoint::AccountsPut => Method::PUT,
             _ => Method::GET,
         }
     }
@@ -76,7 +78,7 @@ impl Endpoint {
                 format!("{dossier}/bookyears/{bookyear_id}/journals")
             }
             Endpoint::VatCodes => format!("{dossier}/vatcodes"),
-            Endpoint::Accounts => format!("{dossier}/accounts"),
+            Endpoint::Accounts | Endpoint::AccountsPut => format!("{dossier}/accounts"),
             Endpoint::RelationsGet | Endpoint::RelationsPut => format!("{dossier}/relations"),
             Endpoint::BookingsPost => format!("{dossier}/buysellbookings"),
             Endpoint::BookingsModified => format!("{dossier}/buysellbookings/modified"),

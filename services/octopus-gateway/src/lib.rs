@@ -3,6 +3,7 @@
 //! share, caches dossier reference data, upserts and finds relations, and sends bookings,
 //! settling every uncertain outcome before anything is re-sent. Serves `gateway.v1.OctopusGateway`.
 
+mod accounts;
 mod booking;
 mod booking_json;
 mod brussels;

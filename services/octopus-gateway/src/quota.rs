@@ -81,6 +81,7 @@ impl Quotas {
             Endpoint::RelationsPut => caps.relations_put,
             Endpoint::BookingsPost => caps.bookings_post,
             Endpoint::BookingsModified => caps.bookings_modified,
+            Endpoint::AccountsPut => caps.accounts_put,
         })
     }
 

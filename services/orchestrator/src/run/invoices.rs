@@ -489,7 +489,12 @@ async fn send_once(
         dossier: Some(run.dossier.clone()),
         booking: Some(booking),
     };
-    let mut answer = runner.peers.gateway.clone().create_booking(request.clone()).await;
+    let mut answer = runner
+        .peers
+        .gateway
+        .clone()
+        .create_booking(request.clone())
+        .await;
     // A gateway replica that went away mid-call: ask again (another replica, once the balancer
     // notices). Safe: the gateway settles a booking that the first attempt did store as
     // already booked, through Octopus's strict numbering.
@@ -497,7 +502,12 @@ async fn send_once(
         match &answer {
             Err(status) if gateway_unreachable(status) => {
                 tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
-                answer = runner.peers.gateway.clone().create_booking(request.clone()).await;
+                answer = runner
+                    .peers
+                    .gateway
+                    .clone()
+                    .create_booking(request.clone())
+                    .await;
             }
             _ => break,
         }

@@ -2,6 +2,7 @@
 //! invoices per journal in ascending number, recording every outcome in the ledger so that a
 //! re-run books nothing twice. Runs execute in the background and publish their progress.
 
+mod accounts;
 mod customers;
 mod invoices;
 mod lock;
@@ -383,9 +384,9 @@ impl Runner {
         let snapshot = snapshot_response.snapshot.unwrap_or_default();
 
         if request.what == What::Accounts {
-            return Err(OrchestratorError::InvalidArgument(
-                "exporting accounts is not available yet".into(),
-            ));
+            run.progress.phase("accounts");
+            accounts::export(self, run, &snapshot, report, calls).await?;
+            return Ok(false);
         }
 
         let selection = selection::read(&self.peers, request).await?;

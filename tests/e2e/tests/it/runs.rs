@@ -364,3 +364,54 @@ async fn edits_after_an_export_update_the_relation_but_never_resend_a_booking() 
     assert!(!second.octopus_calls.contains_key(BOOKINGS));
     stack.stop().await.unwrap();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_accounts_creates_only_the_gl_accounts_octopus_lacks() {
+    let dir = TestDir::new("accounts");
+    let (stack, _) = helpers::start(&dir, 20).await;
+    let pool = helpers::planmanager(&dir).await;
+    sqlx::query("INSERT INTO gl_accounts (number, description_nl, description_fr) VALUES (701500, 'Verkoop ruitherstel', 'Ventes pare-brise')")
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let accounts = |dry_run: bool| StartExportRequest {
+        what: ox_proto::orchestrator::v1::ExportWhat::Accounts as i32,
+        dry_run,
+        ..request(&[])
+    };
+    let puts = "PUT /dossiers/{dossierId}/accounts";
+
+    let dry = octopus_export::run_cmd::start_export(&stack.addresses.orchestrator, accounts(true))
+        .await
+        .unwrap();
+    let would: Vec<_> = dry
+        .items
+        .iter()
+        .filter(|i| i.status == "would_export")
+        .collect();
+    assert_eq!(would.len(), 1);
+    assert_eq!(would[0].id, 701500);
+    assert!(!stack.sim.call_counts().contains_key(puts));
+
+    let real =
+        octopus_export::run_cmd::start_export(&stack.addresses.orchestrator, accounts(false))
+            .await
+            .unwrap();
+    assert_eq!(real.status, "completed");
+    let exported: Vec<_> = real
+        .items
+        .iter()
+        .filter(|i| i.status == "exported")
+        .collect();
+    assert_eq!(exported.len(), 1, "only the new account costs a call");
+    assert_eq!(exported[0].id, 701500);
+    assert!(
+        real.items
+            .iter()
+            .filter(|i| i.id != 701500)
+            .all(|i| i.status == "unchanged")
+    );
+    assert_eq!(stack.sim.call_counts()[puts], 1);
+    stack.stop().await.unwrap();
+}
