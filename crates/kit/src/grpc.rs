@@ -131,10 +131,11 @@ pub fn balanced_channel(addrs: &str) -> Result<Channel, KitError> {
                 } else {
                     format!("http://{addr}")
                 };
-                let endpoint = Endpoint::from_shared(uri).map_err(|error| KitError::PeerAddress {
-                    addr: (*addr).to_owned(),
-                    reason: error.to_string(),
-                })?;
+                let endpoint =
+                    Endpoint::from_shared(uri).map_err(|error| KitError::PeerAddress {
+                        addr: (*addr).to_owned(),
+                        reason: error.to_string(),
+                    })?;
                 endpoints.push(endpoint.connect_timeout(std::time::Duration::from_secs(5)));
             }
             Ok(Channel::balance_list(endpoints.into_iter()))

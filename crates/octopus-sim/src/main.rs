@@ -122,6 +122,8 @@ async fn main() -> anyhow::Result<()> {
     let server = SimServer::bind(&args.listen, state)
         .await
         .with_context(|| format!("cannot listen on {}", args.listen))?;
+    // Handlers first: a SIGTERM right after the announcement must drain, not kill.
+    let shutdown = ox_kit::shutdown_signal();
     tracing::info!(base_url = %server.base_url(), control_url = %server.control_url(), "octopus-sim listening");
     if let Some(creds) = demo {
         let line = serde_json::json!({
@@ -134,7 +136,7 @@ async fn main() -> anyhow::Result<()> {
         });
         println!("{line}");
     }
-    let outcome = server.run_until(ox_kit::shutdown_signal()).await;
+    let outcome = server.run_until(shutdown).await;
     telemetry.shutdown();
     outcome.context("octopus-sim server failed")
 }

@@ -50,8 +50,10 @@ async fn serve() -> anyhow::Result<()> {
     let app = Application::build(settings)
         .await
         .context("cannot start config-service")?;
+    // Handlers first: a SIGTERM right after the announcement must drain, not kill.
+    let shutdown = ox_kit::shutdown_signal();
     tracing::info!(address = %app.local_addr(), "config-service listening");
-    app.run_until(ox_kit::shutdown_signal()).await?;
+    app.run_until(shutdown).await?;
     Ok(())
 }
 

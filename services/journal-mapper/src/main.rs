@@ -10,8 +10,10 @@ async fn main() -> anyhow::Result<()> {
     let app = Application::build(settings)
         .await
         .context("failed to start the journal mapper")?;
+    // Handlers first: a SIGTERM right after the announcement must drain, not kill.
+    let shutdown = ox_kit::shutdown_signal();
     tracing::info!(grpc_addr = %app.local_addr(), "journal-mapper started");
-    let outcome = app.run_until(ox_kit::shutdown_signal()).await;
+    let outcome = app.run_until(shutdown).await;
     guard.shutdown();
     outcome.context("journal-mapper failed")
 }

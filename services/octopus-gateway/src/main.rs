@@ -19,7 +19,9 @@ async fn run() -> anyhow::Result<()> {
     let app = Application::build(settings)
         .await
         .context("failed to start the octopus-gateway")?;
+    // Handlers first: a SIGTERM right after the announcement must drain, not kill.
+    let shutdown = ox_kit::shutdown_signal();
     tracing::info!(grpc_addr = %app.local_addr(), "octopus-gateway started");
-    app.run_until(ox_kit::shutdown_signal()).await?;
+    app.run_until(shutdown).await?;
     Ok(())
 }
