@@ -295,6 +295,19 @@ mod tests {
         assert_eq!(Backend::of_url("/tmp/pm.sqlite"), Backend::Sqlite);
     }
 
+    #[tokio::test]
+    async fn another_scheme_is_refused_by_name() {
+        let error = super::super::connect("postgres://pm@db/pm")
+            .await
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("unsupported database scheme \"postgres\""),
+            "{error}"
+        );
+    }
+
     #[test]
     fn statements_bind_lists_and_rows() {
         let mut statement = Statement::new("SELECT 1 WHERE x IN (");

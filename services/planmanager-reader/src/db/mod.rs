@@ -40,6 +40,17 @@ fn open_error(database_url: &str) -> impl Fn(sqlx::Error) -> ReaderError + '_ {
 // sqlx's own statement log is off: it would log a stream's whole duration, paced by the gRPC
 // client, as a "slow statement" with its SQL at WARN; the reader's tracing spans cover queries.
 fn sqlite_options(database_url: &str) -> Result<SqliteConnectOptions, ReaderError> {
+    // Another scheme (postgres://, http://) is not a SQLite file with an odd name.
+    if let Some((scheme, _)) = database_url.split_once("://")
+        && !scheme.eq_ignore_ascii_case("sqlite")
+    {
+        return Err(ReaderError::Open {
+            target: redact_url(database_url),
+            reason: format!(
+                "unsupported database scheme {scheme:?}: PlanManager's database is read from sqlite://FILE or mysql://USER@HOST:PORT/DATABASE (MariaDB)"
+            ),
+        });
+    }
     SqliteConnectOptions::from_str(database_url)
         .map(ConnectOptions::disable_statement_logging)
         .map_err(open_error(database_url))
