@@ -88,6 +88,49 @@ async fn spawn_orchestrator(stack: &EmbeddedStack, ledger: &str) -> (Child, Stri
     (child, addr)
 }
 
+/// The kills hit the export while it was booking; Octopus then holds every invoice exactly once
+/// (I1) and the ledger agrees with Octopus (I6).
+async fn assert_once_and_agreed(
+    stack: &EmbeddedStack,
+    ledger: &str,
+    bookings_at_kill: &[usize],
+    total: usize,
+) {
+    let mid_booking = bookings_at_kill
+        .iter()
+        .filter(|n| **n > 0 && **n < total)
+        .count();
+    assert!(
+        mid_booking >= 10,
+        "kills at {bookings_at_kill:?} of {total}"
+    );
+    let state = stack.sim.dump(DEMO_DOSSIER);
+    let bookings = state["buySellBookings"].as_array().unwrap();
+    let keys: BTreeSet<(String, i64)> = bookings
+        .iter()
+        .map(|b| {
+            (
+                b["journalKey"].as_str().unwrap().to_owned(),
+                b["documentSequenceNr"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(bookings.len(), total, "every invoice booked (I1)");
+    assert_eq!(keys.len(), total, "none twice (I1)");
+    let pool = sqlx::SqlitePool::connect(ledger).await.unwrap();
+    let rows = sqlx::query(
+        "SELECT journal_key, document_sequence_nr FROM bookings WHERE dossier_id = ? AND state = 'booked'",
+    )
+    .bind(DEMO_DOSSIER)
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let ledger_keys: BTreeSet<(String, i64)> =
+        rows.iter().map(|row| (row.get(0), row.get(1))).collect();
+    assert_eq!(ledger_keys, keys, "the ledger agrees with Octopus (I6)");
+    pool.close().await;
+}
+
 fn request(wait: bool, detach: bool) -> StartExportRequest {
     StartExportRequest {
         tenant_id: "demo".into(),
@@ -164,40 +207,7 @@ async fn killing_the_orchestrator_twenty_times_loses_and_duplicates_nothing() {
         .unwrap();
     assert_eq!(last.status, "completed", "{:?}", last.message);
 
-    // The kills really interrupted the export while it was booking.
-    let mid_booking = bookings_at_kill
-        .iter()
-        .filter(|n| **n > 0 && **n < total)
-        .count();
-    assert!(
-        mid_booking >= 10,
-        "kills at {bookings_at_kill:?} of {total}"
-    );
-
-    let state = stack.sim.dump(DEMO_DOSSIER);
-    let bookings = state["buySellBookings"].as_array().unwrap();
-    let keys: BTreeSet<(String, i64)> = bookings
-        .iter()
-        .map(|b| {
-            (
-                b["journalKey"].as_str().unwrap().to_owned(),
-                b["documentSequenceNr"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(bookings.len(), total, "every invoice booked (I1)");
-    assert_eq!(keys.len(), total, "none twice (I1)");
-
-    let pool = sqlx::SqlitePool::connect(&ledger).await.unwrap();
-    let rows = sqlx::query("SELECT journal_key, document_sequence_nr FROM bookings WHERE dossier_id = ? AND state = 'booked'")
-        .bind(DEMO_DOSSIER)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    let ledger_keys: BTreeSet<(String, i64)> =
-        rows.iter().map(|row| (row.get(0), row.get(1))).collect();
-    assert_eq!(ledger_keys, keys, "the ledger agrees with Octopus (I6)");
-    pool.close().await;
+    assert_once_and_agreed(&stack, &ledger, &bookings_at_kill, total).await;
     stack.stop().await.unwrap();
 }
 
@@ -316,41 +326,7 @@ async fn killing_the_gateway_twenty_times_loses_and_duplicates_nothing() {
         .report
         .unwrap();
     assert_eq!(last.status, "completed", "{:?}", last.message);
-    let mid_booking = bookings_at_kill
-        .iter()
-        .filter(|n| **n > 0 && **n < total)
-        .count();
-    assert!(
-        mid_booking >= 10,
-        "kills at {bookings_at_kill:?} of {total}"
-    );
-
-    let state = stack.sim.dump(DEMO_DOSSIER);
-    let bookings = state["buySellBookings"].as_array().unwrap();
-    let keys: BTreeSet<(String, i64)> = bookings
-        .iter()
-        .map(|b| {
-            (
-                b["journalKey"].as_str().unwrap().to_owned(),
-                b["documentSequenceNr"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        (bookings.len(), keys.len()),
-        (total, total),
-        "each invoice booked once (I1)"
-    );
-    let pool = sqlx::SqlitePool::connect(&ledger).await.unwrap();
-    let rows = sqlx::query("SELECT journal_key, document_sequence_nr FROM bookings WHERE dossier_id = ? AND state = 'booked'")
-        .bind(DEMO_DOSSIER)
-        .fetch_all(&pool)
-        .await
-        .unwrap();
-    let ledger_keys: BTreeSet<(String, i64)> =
-        rows.iter().map(|row| (row.get(0), row.get(1))).collect();
-    assert_eq!(ledger_keys, keys, "the ledger agrees with Octopus (I6)");
-    pool.close().await;
+    assert_once_and_agreed(&stack, &ledger, &bookings_at_kill, total).await;
     serving.abort();
     drop(gateway);
     stack.stop().await.unwrap();
