@@ -142,20 +142,27 @@ impl EmbeddedStack {
         let shutdown = stopped(stop_rx.clone());
         tasks.spawn(async move { Ok(gateway.run_until(shutdown).await?) });
 
-        let orchestrator = ox_orchestrator::Application::build(ox_orchestrator::Settings {
-            listen: "127.0.0.1:0".into(),
-            database_url: sqlite_url(&data_dir.join("ledger.sqlite")),
-            peers: ox_orchestrator::config::Peers {
-                config_service: url(config_addr),
-                planmanager_reader: url(reader_addr),
-                journal_mapper: url(mapper_addr),
-                octopus_gateway: url(gateway_addr),
+        let deferral_clock = {
+            let sim = sim.clone();
+            ox_orchestrator::run::Clock::from_fn(move || sim.now())
+        };
+        let orchestrator = ox_orchestrator::Application::build_with_clock(
+            ox_orchestrator::Settings {
+                listen: "127.0.0.1:0".into(),
+                database_url: sqlite_url(&data_dir.join("ledger.sqlite")),
+                peers: ox_orchestrator::config::Peers {
+                    config_service: url(config_addr),
+                    planmanager_reader: url(reader_addr),
+                    journal_mapper: url(mapper_addr),
+                    octopus_gateway: url(gateway_addr),
+                },
+                // One process holds the whole stack: when it dies, its dossier lease should free up
+                // quickly so that the next start resumes the interrupted run.
+                lease_ms: 5_000,
+                resume_interval_ms: 1_000,
             },
-            // One process holds the whole stack: when it dies, its dossier lease should free up
-            // quickly so that the next start resumes the interrupted run.
-            lease_ms: 5_000,
-            resume_interval_ms: 1_000,
-        })
+            deferral_clock,
+        )
         .await
         .context("cannot start the orchestrator")?;
         let orchestrator_addr = orchestrator.local_addr();

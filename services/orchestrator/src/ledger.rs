@@ -288,13 +288,16 @@ impl Ledger {
         Ok(())
     }
 
-    /// Runs whose deferred items are due now and that no later run has taken over.
-    pub async fn due_resumptions(&self) -> Result<Vec<RunRow>, OrchestratorError> {
+    /// Runs whose deferred items are due at `now` and that no later run has taken over.
+    pub async fn due_resumptions(
+        &self,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> Result<Vec<RunRow>, OrchestratorError> {
         let rows = sqlx::query(
             "SELECT run_id, tenant_id, location, dossier_id, status, started_at, finished_at, dry_run, request_json
              FROM runs WHERE resume_at IS NOT NULL AND resume_at <= ? AND resumed_by IS NULL ORDER BY resume_at",
         )
-        .bind(now())
+        .bind(timestamp(now))
         .fetch_all(&self.pool)
         .await?;
         Ok(rows.into_iter().map(run_row).collect())
@@ -580,7 +583,7 @@ mod tests {
         ledger.schedule_resume("r1", past).await.unwrap();
         ledger.schedule_resume("r2", future).await.unwrap();
         let due: Vec<String> = ledger
-            .due_resumptions()
+            .due_resumptions(chrono::Utc::now())
             .await
             .unwrap()
             .into_iter()
@@ -588,6 +591,12 @@ mod tests {
             .collect();
         assert_eq!(due, vec!["r1".to_owned()]);
         ledger.mark_resumed("r1", "r3").await.unwrap();
-        assert!(ledger.due_resumptions().await.unwrap().is_empty());
+        assert!(
+            ledger
+                .due_resumptions(chrono::Utc::now())
+                .await
+                .unwrap()
+                .is_empty()
+        );
     }
 }

@@ -34,6 +34,15 @@ pub struct Application {
 impl Application {
     /// Opens the ledger, builds the peer clients and binds the listen address.
     pub async fn build(settings: Settings) -> Result<Self, OrchestratorError> {
+        Self::build_with_clock(settings, run::Clock::system()).await
+    }
+
+    /// As [`Application::build`], measuring deferrals against `clock` (the embedded demo passes
+    /// its simulated Octopus's clock, so caps reset when that Octopus's day ends).
+    pub async fn build_with_clock(
+        settings: Settings,
+        clock: run::Clock,
+    ) -> Result<Self, OrchestratorError> {
         let ledger = ledger::Ledger::open(&settings.database_url).await?;
         let peers = peers::PeerClients::new(&settings.peers)?;
         let server = GrpcServer::bind(&settings.listen).await?;
@@ -43,6 +52,7 @@ impl Application {
                 peers,
                 ledger.clone(),
                 std::time::Duration::from_millis(settings.lease_ms),
+                clock,
             ),
             ledger,
             resume_interval: std::time::Duration::from_millis(settings.resume_interval_ms),

@@ -33,6 +33,36 @@ pub struct Runner {
     registry: Registry,
     /// How long a dossier lease lasts without renewal.
     lease: std::time::Duration,
+    /// What time it is for Octopus's caps: deferred items go once this passes their time.
+    clock: Clock,
+}
+
+/// The time source deferrals are measured against (the wall clock, or a simulated Octopus's).
+#[derive(Clone)]
+pub struct Clock(std::sync::Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>);
+
+impl Clock {
+    /// The wall clock.
+    pub fn system() -> Self {
+        Self(std::sync::Arc::new(chrono::Utc::now))
+    }
+
+    /// A clock read from `now`, e.g. a simulator's.
+    pub fn from_fn(
+        now: impl Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync + 'static,
+    ) -> Self {
+        Self(std::sync::Arc::new(now))
+    }
+
+    fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        (self.0)()
+    }
+}
+
+impl std::fmt::Debug for Clock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Clock")
+    }
 }
 
 /// Octopus calls made for a run, per "METHOD /path/template".
@@ -92,12 +122,18 @@ pub struct StartedRun {
 impl Runner {
     /// A runner over these peers and this ledger; `lease` bounds how long a dead run's
     /// dossier stays locked.
-    pub fn new(peers: PeerClients, ledger: Ledger, lease: std::time::Duration) -> Self {
+    pub fn new(
+        peers: PeerClients,
+        ledger: Ledger,
+        lease: std::time::Duration,
+        clock: Clock,
+    ) -> Self {
         Self {
             peers,
             ledger,
             registry: Registry::default(),
             lease,
+            clock,
         }
     }
 
@@ -338,7 +374,7 @@ impl Runner {
     /// A busy dossier is tried again on the next round.
     pub async fn resume_deferred(&self) -> Result<Vec<StartedRun>, OrchestratorError> {
         let mut started = Vec::new();
-        for row in self.ledger.due_resumptions().await? {
+        for row in self.ledger.due_resumptions(self.clock.now()).await? {
             let mut request: ExportRequest = match serde_json::from_str(&row.request_json) {
                 Ok(request) => request,
                 Err(error) => {
