@@ -8,3 +8,4 @@ mod field_cases;
 mod helpers;
 mod replicas;
 mod runs;
+mod secrets;
