@@ -159,6 +159,30 @@ impl From<InvoiceCounts> for pb::InvoiceCounts {
     }
 }
 
+impl From<pb::CustomerCounts> for CustomerCounts {
+    fn from(c: pb::CustomerCounts) -> Self {
+        Self {
+            exported: c.exported,
+            unchanged: c.unchanged,
+            failed: c.failed,
+            would_export: c.would_export,
+        }
+    }
+}
+
+impl From<pb::InvoiceCounts> for InvoiceCounts {
+    fn from(i: pb::InvoiceCounts) -> Self {
+        Self {
+            booked: i.booked,
+            already_booked: i.already_booked,
+            failed: i.failed,
+            blocked: i.blocked,
+            deferred: i.deferred,
+            would_book: i.would_book,
+        }
+    }
+}
+
 impl From<RunReport> for pb::RunReport {
     fn from(report: RunReport) -> Self {
         Self {
@@ -193,25 +217,11 @@ impl From<RunReport> for pb::RunReport {
 
 impl From<pb::RunReport> for RunReport {
     fn from(report: pb::RunReport) -> Self {
-        let customers = report.customers.unwrap_or_default();
-        let invoices = report.invoices.unwrap_or_default();
         Self {
             run_id: report.run_id,
             status: report.status,
-            customers: CustomerCounts {
-                exported: customers.exported,
-                unchanged: customers.unchanged,
-                failed: customers.failed,
-                would_export: customers.would_export,
-            },
-            invoices: InvoiceCounts {
-                booked: invoices.booked,
-                already_booked: invoices.already_booked,
-                failed: invoices.failed,
-                blocked: invoices.blocked,
-                deferred: invoices.deferred,
-                would_book: invoices.would_book,
-            },
+            customers: report.customers.unwrap_or_default().into(),
+            invoices: report.invoices.unwrap_or_default().into(),
             octopus_calls: report
                 .octopus_calls
                 .into_iter()

@@ -220,25 +220,11 @@ impl Runner {
             return Err(OrchestratorError::RunNotFound(run_id.to_owned()));
         };
         let event = rx.borrow().clone();
-        let customers = event.customers.unwrap_or_default();
-        let invoices = event.invoices.unwrap_or_default();
         Ok(RunReport {
             run_id: run_id.to_owned(),
             status: run_status::RUNNING.into(),
-            customers: crate::report::CustomerCounts {
-                exported: customers.exported,
-                unchanged: customers.unchanged,
-                failed: customers.failed,
-                would_export: customers.would_export,
-            },
-            invoices: crate::report::InvoiceCounts {
-                booked: invoices.booked,
-                already_booked: invoices.already_booked,
-                failed: invoices.failed,
-                blocked: invoices.blocked,
-                deferred: invoices.deferred,
-                would_book: invoices.would_book,
-            },
+            customers: event.customers.unwrap_or_default().into(),
+            invoices: event.invoices.unwrap_or_default().into(),
             message: event.message,
             ..RunReport::default()
         })
