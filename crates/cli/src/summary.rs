@@ -35,6 +35,26 @@ pub fn human(report: &RunReport) -> String {
         "  invoices:  {} booked, {} already booked, {} failed, {} blocked, {} deferred\n",
         i.booked, i.already_booked, i.failed, i.blocked, i.deferred
     ));
+    let accounts: Vec<&str> = report
+        .items
+        .iter()
+        .filter(|item| item.kind == "account")
+        .map(|item| item.status.as_str())
+        .collect();
+    if !accounts.is_empty() {
+        let count = |status: &str| accounts.iter().filter(|s| **s == status).count();
+        out.push_str(&format!(
+            "  accounts:  {} created or updated, {} already in Octopus, {} failed{}\n",
+            count("exported"),
+            count("unchanged"),
+            count("failed"),
+            if report.dry_run {
+                format!(", {} would be created", count("would_export"))
+            } else {
+                String::new()
+            }
+        ));
+    }
     out.push_str(&format!("  Octopus calls: {calls}\n"));
     let problems: Vec<_> = report
         .items

@@ -75,7 +75,17 @@ impl ConfigStore {
         if !self.db.tenant_exists(tenant_id).await? {
             return Err(ConfigError::TenantNotFound(tenant_id.to_string()));
         }
-        let sealed = self.seal_credentials(tenant_id, credentials)?;
+        // A new user or password without a software house id keeps the one stored: PlanManager's
+        // settings files carry only ACCOUNTING_USERNAME and ACCOUNTING_PASSWORD.
+        let mut credentials = credentials.clone();
+        if credentials.software_house_uuid.is_empty()
+            && let Some(sealed) = self.db.fetch_credentials(tenant_id).await?.sealed
+        {
+            credentials.software_house_uuid = self
+                .open_credentials(tenant_id, &sealed)?
+                .software_house_uuid;
+        }
+        let sealed = self.seal_credentials(tenant_id, &credentials)?;
         self.db.put_credentials(tenant_id, &sealed).await?;
         tracing::info!(key_id = %sealed.key_id, "credentials stored");
         Ok(sealed.key_id)

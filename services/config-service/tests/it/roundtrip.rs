@@ -85,6 +85,23 @@ async fn upsert_profile_and_credentials_roundtrip(backend: Backend) {
         "6f1c2a3b-0d4e-4f5a-8b9c-0123456789ab"
     );
     assert_eq!(credentials.octopus_base_url, DEFAULT_OCTOPUS_BASE_URL);
+
+    // A new password without a software house id (a PlanManager settings import) keeps it.
+    client
+        .set_credentials(ox_proto::config::v1::SetCredentialsRequest {
+            tenant_id: "janssens".into(),
+            user: "ops@janssens.be".into(),
+            password: "new-pa55".into(),
+            software_house_uuid: String::new(),
+        })
+        .await
+        .unwrap();
+    let credentials = resolve(&mut client, "janssens").await.unwrap();
+    assert_eq!(credentials.password, "new-pa55");
+    assert_eq!(
+        credentials.software_house_uuid,
+        "6f1c2a3b-0d4e-4f5a-8b9c-0123456789ab"
+    );
     app.stop().await;
 }
 
