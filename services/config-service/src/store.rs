@@ -54,6 +54,23 @@ impl ConfigStore {
     #[tracing::instrument(skip_all, fields(tenant_id = %tenant.id))]
     pub async fn upsert_tenant(&self, tenant: &Tenant) -> Result<bool, ConfigError> {
         tenant.validate()?;
+        // One Octopus dossier belongs to one tenant: its credentials, sessions and daily caps
+        // are that tenant's, and two tenants' exports would race for its document numbers.
+        for location in &tenant.locations {
+            if let Some(owner) = self
+                .db
+                .other_tenant_of_dossier(&tenant.id, location.dossier_id)
+                .await?
+            {
+                return Err(ConfigError::invalid(
+                    format!("locations[{}].dossier_id", location.location_name),
+                    format!(
+                        "Octopus dossier {} already belongs to tenant {owner}",
+                        location.dossier_id
+                    ),
+                ));
+            }
+        }
         let created = self.db.upsert_tenant(tenant).await?;
         tracing::info!(
             created,

@@ -133,6 +133,25 @@ impl Db {
         })
     }
 
+    /// Another tenant that books a location into `dossier_id`, if any.
+    #[tracing::instrument(skip_all, fields(tenant_id = %tenant_id, dossier_id))]
+    pub async fn other_tenant_of_dossier(
+        &self,
+        tenant_id: &TenantId,
+        dossier_id: i32,
+    ) -> Result<Option<String>, ConfigError> {
+        on_pool!(self, pool => {
+            let owner: Option<String> = sqlx::query_scalar(
+                "SELECT tenant_id FROM tenant_locations WHERE dossier_id = $1 AND tenant_id <> $2 LIMIT 1",
+            )
+            .bind(dossier_id)
+            .bind(tenant_id.as_str())
+            .fetch_optional(pool)
+            .await?;
+            Ok(owner)
+        })
+    }
+
     /// Whether the tenant exists.
     #[tracing::instrument(skip_all, fields(tenant_id = %tenant_id))]
     pub async fn tenant_exists(&self, tenant_id: &TenantId) -> Result<bool, ConfigError> {

@@ -101,17 +101,23 @@ impl TestApp {
 
 /// A valid tenant with two locations, overrides on both and two VAT mappings.
 pub fn sample_tenant(tenant_id: &str) -> pb::Tenant {
+    // A dossier belongs to one tenant: other tenants get dossiers of their own.
+    let offset: i32 = if tenant_id == "janssens" {
+        0
+    } else {
+        10_000 + tenant_id.bytes().map(i32::from).sum::<i32>() * 10
+    };
     pb::Tenant {
         tenant_id: tenant_id.into(),
         name: "Carrosserie Janssens".into(),
         locations: vec![
             pb::LocationDossier {
                 location_name: "Bodyshop A".into(),
-                dossier_id: 1111,
+                dossier_id: 1111 + offset,
             },
             pb::LocationDossier {
                 location_name: "Bodyshop B".into(),
-                dossier_id: 2222,
+                dossier_id: 2222 + offset,
             },
         ],
         journal_overrides: vec![

@@ -86,6 +86,24 @@ async fn upsert_profile_and_credentials_roundtrip(backend: Backend) {
     );
     assert_eq!(credentials.octopus_base_url, DEFAULT_OCTOPUS_BASE_URL);
 
+    // Another tenant cannot book into the same Octopus dossier.
+    let mut intruder = sample_tenant("intruder");
+    intruder.locations[0].dossier_id = 1111;
+    let refused = client
+        .upsert_tenant(ox_proto::config::v1::UpsertTenantRequest {
+            tenant: Some(intruder),
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(refused.code(), tonic::Code::InvalidArgument);
+    assert!(
+        refused
+            .message()
+            .contains("already belongs to tenant janssens"),
+        "{}",
+        refused.message()
+    );
+
     // A new password without a software house id (a PlanManager settings import) keeps it.
     client
         .set_credentials(ox_proto::config::v1::SetCredentialsRequest {
