@@ -310,8 +310,20 @@ async fn field_case_18_the_daily_booking_cap_defers_the_rest_and_it_completes_th
         resumed.is_ok(),
         "the deferred invoices went out after Octopus's midnight"
     );
-    // And an export pressed afterwards finds them all booked.
-    let second = helpers::export(&stack, &["700"]).await;
+    // And an export pressed afterwards (once the resumed run lets go of the dossier) finds them
+    // all booked.
+    let second = octopus_export::run_cmd::start_export(
+        &stack.addresses.orchestrator,
+        ox_proto::orchestrator::v1::StartExportRequest {
+            tenant_id: "demo".into(),
+            location_name: "Bodyshop A".into(),
+            journal_codes: vec!["700".into()],
+            wait_if_busy: true,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(second.status, "completed");
     assert_eq!(second.invoices.booked, 0);
     assert_eq!(second.invoices.already_booked as usize, invoices.len());

@@ -66,6 +66,8 @@ pub async fn export(stack: &EmbeddedStack, journals: &[&str]) -> RunReport {
             tenant_id: "demo".into(),
             location_name: "Bodyshop A".into(),
             journal_codes: journals.iter().map(|j| (*j).to_owned()).collect(),
+            // A run the orchestrator resumed by itself may still hold the dossier for a moment.
+            wait_if_busy: true,
             ..StartExportRequest::default()
         },
     )
